@@ -1,0 +1,193 @@
+"""Settings: project defaults (``collate.toml`` or ``[tool.collate]``) and each set's ``[normalize]``.
+
+One table of options, :data:`NORMALIZE_OPTIONS`, says what every normalization
+rule is called, what type it takes and its default, so the project file and a
+set's manifest are read the same way and unknown keys are named in a warning
+(coverage.py's ``CONFIG_FILE_OPTIONS`` is the model).
+"""
+
+from __future__ import annotations
+
+import logging
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+log = logging.getLogger("collate")
+
+#: rule name -> (accepted types, default, what it does). The names are the
+#: variant classes each rule explains (see model.CLASSES).
+NORMALIZE_OPTIONS: dict[str, tuple[tuple[type, ...], Any, str]] = {
+    "case": ((bool,), True, "capitals against lower case"),
+    "punctuation": ((bool,), True, "punctuation marks align by place, not as words"),
+    "quotes": ((bool,), True, "typographic quotes, apostrophes and dashes"),
+    "unicode": ((bool, str), "NFC", "Unicode normal form (NFC, NFD, NFKC, NFKD or false)"),
+    "whitespace": ((bool,), True, "spacing and line breaks between words are layout"),
+    "hyphenation": ((bool,), True, "a word broken with a hyphen at a line end"),
+    "word-division": ((bool,), True, "'corner stone' = 'cornerstone', 'to-day' = 'today'"),
+    "note-marker": ((bool, str), True, "footnote markers fused to words; a regex to say which"),
+    "page-marker": ((bool, str), True, "page markers such as [Page 812]; a regex to say which"),
+    "numeral": ((bool,), True, "'tenth' = '10th', 'twenty-two' = '22'"),
+    "spelling": ((list,), [], "equivalences such as 'Litvinoff = Litvinov'"),
+    "abbreviation": ((list,), [], "abbreviations such as 'U. S. = United States'"),
+}
+
+#: The project-wide ``[check]`` table: which variants need an editor's review.
+CHECK_OPTIONS: dict[str, tuple[tuple[type, ...], Any, str]] = {
+    "ignore-classes": ((list,), [], "variant classes that need no review (e.g. case, quotes)"),
+    "accidentals": ((bool,), True, "whether accidental variants need review at all"),
+}
+
+TOP_OPTIONS = {"normalize", "check", "engine", "output", "jobs", "base"}
+
+ENGINES = ("collatex",)
+
+
+@dataclass
+class Config:
+    """Project-wide settings, layered: defaults, then the project file, then flags."""
+
+    normalize: dict[str, Any] = field(
+        default_factory=lambda: {k: v[1] for k, v in NORMALIZE_OPTIONS.items()}
+    )
+    ignore_classes: list[str] = field(default_factory=list)
+    accidentals: bool = True
+    engine: str = "collatex"
+    output: str = "reports"
+    jobs: int = 1
+    #: the file the settings came from, if any
+    source: Path | None = None
+
+
+def check_table(
+    table: dict[str, Any],
+    options: dict[str, tuple[tuple[type, ...], Any, str]],
+    where: str,
+    path: Path | str | None,
+) -> dict[str, Any]:
+    """Validate one table against an options table; warn about unknown keys."""
+    unknown = sorted(set(table) - set(options))
+    if unknown:
+        log.warning("%s: unknown key%s in %s: %s", path, "s" if len(unknown) > 1 else "",
+                    where, ", ".join(unknown))
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in options:
+            continue
+        types = options[key][0]
+        if isinstance(value, bool) and bool not in types:
+            raise ConfigError(f"{where}.{key} must be {_names(types)}, not {value!r}", path)
+        if not isinstance(value, types):
+            raise ConfigError(f"{where}.{key} must be {_names(types)}, not {value!r}", path)
+        if isinstance(value, list):
+            value = [str(v) if not isinstance(v, str) else v for v in value]
+        out[key] = value
+    return out
+
+
+def _names(types: tuple[type, ...]) -> str:
+    words = {bool: "true or false", str: "a string", list: "a list", int: "a number"}
+    return " or ".join(words.get(t, t.__name__) for t in types)
+
+
+def merge_normalize(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """A set's ``[normalize]`` over the project's: lists are added, other values replaced."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, list) and isinstance(merged.get(key), list):
+            merged[key] = list(dict.fromkeys([*merged[key], *value]))
+        else:
+            merged[key] = value
+    return merged
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML file; a syntax error names the file and line."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror or exc}", path) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ConfigError("not valid UTF-8", path, line) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        column = getattr(exc, "colno", None)
+        message = str(exc.msg) if hasattr(exc, "msg") else str(exc).split(" (at line")[0]
+        raise ConfigError(f"invalid TOML: {message}", path, line, column) from None
+
+
+def find_project_file(start: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The nearest ``collate.toml``, or ``pyproject.toml`` with ``[tool.collate]``."""
+    start = start.resolve()
+    for folder in [start, *start.parents] if start.is_dir() else start.parents:
+        candidate = folder / "collate.toml"
+        if candidate.is_file():
+            return candidate, read_toml(candidate)
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            data = read_toml(candidate)
+            tool = data.get("tool", {}).get("collate")
+            if tool is not None:
+                return candidate, tool
+    return None
+
+
+def load_config(start: Path | None = None) -> Config:
+    """Defaults, then the nearest project file above ``start`` (default: the current folder)."""
+    config = Config()
+    found = find_project_file(start or Path.cwd())
+    if found is None:
+        return config
+    path, table = found
+    config.source = path
+    where = "tool.collate" if path.name == "pyproject.toml" else "collate.toml"
+    unknown = sorted(set(table) - TOP_OPTIONS)
+    if unknown:
+        log.warning("%s: unknown key%s in %s: %s", path, "s" if len(unknown) > 1 else "",
+                    where, ", ".join(unknown))
+    normalize = table.get("normalize", {})
+    if not isinstance(normalize, dict):
+        raise ConfigError(f"{where}.normalize must be a table", path)
+    config.normalize = merge_normalize(
+        config.normalize, check_table(normalize, NORMALIZE_OPTIONS, f"{where}.normalize", path)
+    )
+    check = table.get("check", {})
+    if not isinstance(check, dict):
+        raise ConfigError(f"{where}.check must be a table", path)
+    check = check_table(check, CHECK_OPTIONS, f"{where}.check", path)
+    config.ignore_classes = validate_classes(check.get("ignore-classes", []), path)
+    config.accidentals = check.get("accidentals", True)
+    engine = table.get("engine", config.engine)
+    if engine not in ENGINES:
+        raise ConfigError(f"{where}.engine must be one of {', '.join(ENGINES)}", path)
+    config.engine = engine
+    output = table.get("output", config.output)
+    if not isinstance(output, str):
+        raise ConfigError(f"{where}.output must be a string", path)
+    config.output = output
+    jobs = table.get("jobs", 1)
+    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
+        raise ConfigError(f"{where}.jobs must be a positive number", path)
+    config.jobs = jobs
+    return config
+
+
+def validate_classes(names: list[str], path: Path | str | None = None) -> list[str]:
+    from .model import CLASSES
+
+    bad = [n for n in names if n not in CLASSES]
+    if bad:
+        raise ConfigError(
+            f"unknown variant class{'es' if len(bad) > 1 else ''} {', '.join(bad)}"
+            f" (known: {', '.join(CLASSES)})",
+            path,
+        )
+    return list(names)

@@ -1,0 +1,217 @@
+"""The plain data that flows between the stages.
+
+Each stage (load, tokenize, normalize, align, variants) is a function from one of
+these to the next, and every reporter reads a :class:`Collation` and nothing else,
+the way coverage.py keeps one data model and many reporters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: The variant classes (DESIGN.md). A variant that these explain completely is
+#: accidental. ``unicode`` is collate's extension: readings that differ only in
+#: Unicode normal form (NFC against NFD).
+CLASSES: tuple[str, ...] = (
+    "case",
+    "punctuation",
+    "whitespace",
+    "quotes",
+    "spelling",
+    "word-division",
+    "hyphenation",
+    "note-marker",
+    "page-marker",
+    "abbreviation",
+    "numeral",
+    "unicode",
+)
+
+KINDS: tuple[str, ...] = ("substitution", "addition", "omission", "transposition")
+
+STATUSES: tuple[str, ...] = ("unreviewed", "recorded", "ignored", "error")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word, number or punctuation mark, with the whitespace that follows it.
+
+    ``offset`` is in characters of the decoded text; ``line`` and ``column`` are
+    1-based, counted in characters, as an editor's editor shows them.
+    """
+
+    text: str
+    space: str
+    offset: int
+    line: int
+    column: int
+    kind: str  # "word" | "number" | "punct"
+
+
+@dataclass(frozen=True)
+class Witness:
+    """One witness file of a set, decoded, with its provenance."""
+
+    siglum: str
+    path: Path
+    label: str = ""
+    source: str = ""
+    text: str = ""
+    #: the path as people should see it in messages (relative to where they ran)
+    display: str = ""
+    #: what the tool read it as: "text", "tei", "collatex-json"
+    format: str = "text"
+    #: extra data a loader keeps (e.g. TEI offsets); reporters may ignore it
+    meta: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class WitnessSet:
+    """A folder with ``set.toml``: the witnesses of one letter and their settings."""
+
+    name: str
+    path: Path
+    title: str
+    witnesses: tuple[Witness, ...]
+    base: str
+    #: the merged normalization settings for this set (project defaults + set.toml)
+    normalize: dict = field(default_factory=dict, compare=False, hash=False)
+    manifest: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """What the aligner sees: a normalized key standing for tokens ``start..end-1``."""
+
+    key: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A witness tokenized and normalized, ready to align.
+
+    ``roles`` gives each token's part: "word", "punct", "note" (footnote marker)
+    or "page" (page marker). Tokens outside every segment are aligned by their
+    place between segments, not on their own.
+    """
+
+    witness: Witness
+    tokens: tuple[Token, ...]
+    roles: tuple[str, ...]
+    segments: tuple[Segment, ...]
+    lead: str = ""
+
+    def key_at(self, token: int) -> str | None:
+        """The key of the segment that starts at token index ``token``."""
+        starts = self.__dict__.get("_starts")
+        if starts is None:
+            starts = {s.start: s.key for s in self.segments}
+            object.__setattr__(self, "_starts", starts)
+        return starts.get(token)
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One witness's text at a variant, and where it stands in that witness's file.
+
+    An empty ``text`` means the witness lacks the passage; ``line``/``column`` then
+    point at the place where it would stand.
+    """
+
+    siglum: str
+    text: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A variation unit: a maximal run on which the witnesses disagree."""
+
+    id: str
+    kind: str
+    classes: tuple[str, ...]
+    substantive: bool
+    readings: dict[str, Reading]
+    #: character-level difference of each reading against the base's, as
+    #: diff-match-patch gives it: (-1 | 0 | 1, text)
+    diffs: dict[str, tuple[tuple[int, str], ...]]
+    #: sigla grouped by readings that differ only accidentally
+    groups: tuple[tuple[str, ...], ...]
+    #: a few words of agreeing text before and after, for people and for ids
+    context: tuple[str, str] = ("", "")
+    transposed_with: str | None = None
+    status: str = "unreviewed"
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PairMetrics:
+    """How far two witnesses are apart: character and word error rates, agreement."""
+
+    a: str
+    b: str
+    cer: float
+    wer: float
+    agreement: float
+
+
+@dataclass(frozen=True)
+class WitnessSummary:
+    siglum: str
+    file: str
+    label: str
+    source: str
+    tokens: int
+    text: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True)
+class Collation:
+    """The result for one set: what every reporter and ``check`` read."""
+
+    name: str
+    title: str
+    path: Path
+    base: str
+    witnesses: tuple[WitnessSummary, ...]
+    variants: tuple[Variant, ...]
+    metrics: tuple[PairMetrics, ...]
+    engine: str = "collatex"
+    #: stale apparatus entries and other notes for people (filled by apparatus)
+    stale: tuple[dict, ...] = ()
+    prepared: tuple[Prepared, ...] = field(default=(), repr=False, compare=False)
+
+    @property
+    def single(self) -> bool:
+        """A set with one witness has nothing to collate."""
+        return len(self.witnesses) < 2
+
+    @property
+    def substantive(self) -> int:
+        return sum(1 for v in self.variants if v.substantive)
+
+    @property
+    def accidental(self) -> int:
+        return len(self.variants) - self.substantive
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing ``check`` reports: ``file:line:col: message``."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+    set: str = ""
+    variant: str = ""
+    code: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.message}"

@@ -1,0 +1,484 @@
+"""Normalization rules: what aligns, and what explains a difference.
+
+A rule never removes a difference from the report. It does two things:
+
+* it makes tokens *align*: each witness becomes a list of :class:`Segment` keys
+  (case-folded, quotes straightened, "corner stone" joined to match
+  "cornerstone" where another witness has it, a line-end hyphen joined, a
+  footnote marker or page marker left out of the alignment and placed by
+  position instead);
+* it *classifies*: :func:`comparable` renders a reading with a chosen set of
+  rules applied, and variants.py asks which rules are needed to make the
+  readings equal. Those rules are the variant's classes.
+
+Each rule is named after the variant class it explains (model.CLASSES).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import regex
+
+from .errors import ConfigError
+from .model import Prepared, Segment, Token, Witness
+from .tokenize import tokenize
+
+QUOTES = str.maketrans(
+    {
+        "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "`": "'", "´": "'",
+        "“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"', "″": '"',
+        "—": "-", "–": "-", "‐": "-", "‑": "-", "‒": "-", "―": "-", "−": "-",
+    }
+)
+
+DEFAULT_PAGE_MARKER = r"\[\s*(?:Page|p\.)\s*[0-9ivxlcdm]+\s*\]"
+
+#: Words after which a number at a line end is a reference, not a footnote marker.
+_NOT_BEFORE_MARKER = frozenset(
+    """january february march april may june july august september october november
+    december jan feb mar apr jun jul aug sep sept oct nov dec article art section sec
+    chapter ch no number page p pp part vol volume book act rule room paragraph para
+    appendix annex table figure fig item doc document point psalm verse""".split()
+)
+
+_ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_ORD_ONES = "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth".split()
+_ORD_TENS = "twentieth thirtieth fortieth fiftieth sixtieth seventieth eightieth ninetieth".split()
+
+
+def _number_words() -> dict[str, str]:
+    words: dict[str, str] = {}
+    for value, word in enumerate(_ONES):
+        words[word] = str(value)
+    for value, word in enumerate(_ORD_ONES):
+        words[word] = str(value)
+    for index, (tens, ordinal) in enumerate(zip(_TENS, _ORD_TENS)):
+        value = 20 + 10 * index
+        words[tens] = words[ordinal] = str(value)
+        for unit in range(1, 10):
+            words[f"{tens}-{_ONES[unit]}"] = str(value + unit)
+            words[f"{tens}-{_ORD_ONES[unit]}"] = str(value + unit)
+    words["hundred"] = "100"
+    words["hundredth"] = "100"
+    return words
+
+
+NUMBER_WORDS = _number_words()
+_ORDINAL_DIGITS = regex.compile(r"^(\d+)(?:st|nd|rd|th|d)$")
+
+
+@dataclass(frozen=True, eq=False)
+class Rules:
+    """The normalization settings of one set, compiled for use (hashed by identity, for caches)."""
+
+    case: bool = True
+    punctuation: bool = True
+    quotes: bool = True
+    unicode: str | None = "NFC"
+    whitespace: bool = True
+    hyphenation: bool = True
+    word_division: bool = True
+    note_marker: bool | str = True
+    page_marker: str | None = DEFAULT_PAGE_MARKER
+    numeral: bool = True
+    #: single-word equivalences: fully normalized form -> canonical text, per class
+    words: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: multi-word equivalences: (class, [sides as text], canonical text)
+    phrases: tuple[tuple[str, tuple[str, ...], str], ...] = ()
+
+    @property
+    def classes(self) -> frozenset[str]:
+        """The classes these rules can explain (``whitespace`` always can)."""
+        on = {"whitespace"}
+        for name, enabled in (
+            ("case", self.case), ("punctuation", self.punctuation), ("quotes", self.quotes),
+            ("unicode", self.unicode), ("hyphenation", self.hyphenation),
+            ("word-division", self.word_division), ("note-marker", self.note_marker),
+            ("page-marker", self.page_marker), ("numeral", self.numeral),
+            ("spelling", self.words.get("spelling") or _has(self.phrases, "spelling")),
+            ("abbreviation", self.words.get("abbreviation") or _has(self.phrases, "abbreviation")),
+        ):
+            if enabled:
+                on.add(name)
+        return frozenset(on)
+
+
+def _has(phrases: Iterable[tuple[str, tuple[str, ...], str]], cls: str) -> bool:
+    return any(p[0] == cls for p in phrases)
+
+
+def compile_rules(settings: dict, path: object = None) -> Rules:
+    """Turn a merged ``[normalize]`` table into :class:`Rules` (errors name ``path``)."""
+    unicode_form = settings.get("unicode", "NFC")
+    if unicode_form is True:
+        unicode_form = "NFC"
+    if unicode_form and unicode_form not in ("NFC", "NFD", "NFKC", "NFKD"):
+        raise ConfigError(f"normalize.unicode must be NFC, NFD, NFKC, NFKD or false, not {unicode_form!r}", path)
+    page = settings.get("page-marker", True)
+    page_pattern = DEFAULT_PAGE_MARKER if page is True else (page or None)
+    note = settings.get("note-marker", True)
+    for name, pattern in (("page-marker", page_pattern), ("note-marker", note)):
+        if isinstance(pattern, str):
+            try:
+                regex.compile(pattern)
+            except regex.error as exc:
+                raise ConfigError(f"normalize.{name} is not a valid regular expression: {exc}", path) from None
+    base = Rules(
+        case=settings.get("case", True),
+        punctuation=settings.get("punctuation", True),
+        quotes=settings.get("quotes", True),
+        unicode=unicode_form or None,
+        whitespace=settings.get("whitespace", True),
+        hyphenation=settings.get("hyphenation", True),
+        word_division=settings.get("word-division", True),
+        note_marker=note,
+        page_marker=page_pattern,
+        numeral=settings.get("numeral", True),
+    )
+    words: dict[str, dict[str, str]] = {}
+    phrases: list[tuple[str, tuple[str, ...], str]] = []
+    for cls in ("spelling", "abbreviation"):
+        for entry in settings.get(cls, []):
+            sides = [s.strip() for s in entry.split("=")]
+            if len(sides) < 2 or not all(sides):
+                raise ConfigError(f"normalize.{cls}: {entry!r} is not of the form 'a = b'", path)
+            canonical = sides[-1]
+            if all(len(tokenize(s)[1]) == 1 for s in sides):
+                table = words.setdefault(cls, {})
+                for side in sides:
+                    table[plain_form(side, base)] = canonical
+            else:
+                phrases.append((cls, tuple(sides), canonical))
+    return Rules(**{**base.__dict__, "words": words, "phrases": tuple(phrases)})
+
+
+def plain_form(text: str, rules: Rules) -> str:
+    """A word with every character-level rule applied: the lookup key for equivalences."""
+    if rules.unicode:
+        text = unicodedata.normalize(rules.unicode, text)
+    text = text.translate(QUOTES).casefold()
+    return text.replace("-", "")
+
+
+def token_form(text: str, kind: str, rules: Rules, classes: frozenset[str]) -> str:
+    """One token with the character-level rules in ``classes`` applied."""
+    return _token_form(text, kind, rules, classes)
+
+
+@lru_cache(maxsize=200_000)
+def _token_form(text: str, kind: str, rules: Rules, classes: frozenset[str]) -> str:
+    if kind in ("word", "number"):
+        for cls in ("spelling", "abbreviation"):
+            if cls in classes and rules.words.get(cls):
+                canonical = rules.words[cls].get(plain_form(text, rules))
+                if canonical is not None and canonical != text:
+                    return _token_form(canonical, kind, rules, classes - {cls})
+        if "numeral" in classes:
+            value = numeral_value(text, rules)
+            if value is not None:
+                return value
+    if "unicode" in classes and rules.unicode:
+        text = unicodedata.normalize(rules.unicode, text)
+    if "quotes" in classes:
+        text = text.translate(QUOTES)
+        if kind == "punct":
+            text = text.replace("--", "-")
+    if "case" in classes:
+        text = text.casefold()
+    if "word-division" in classes and kind == "word" and len(text) > 1:
+        text = text.replace("-", "").replace("‐", "")
+    return text
+
+
+def numeral_value(text: str, rules: Rules) -> str | None:
+    """'tenth', '10th', 'ten' and '10' all give '10'; anything else None."""
+    folded = text.translate(QUOTES).casefold()
+    match = _ORDINAL_DIGITS.match(folded)
+    if match:
+        return match.group(1)
+    if folded.isdigit():
+        return folded
+    return NUMBER_WORDS.get(folded)
+
+
+def comparable(
+    tokens: Sequence[Token],
+    roles: Sequence[str],
+    rules: Rules,
+    classes: frozenset[str],
+) -> str:
+    """A reading as text with the rules in ``classes`` applied, for comparing readings.
+
+    With no classes it is the reading as written, except that (with the
+    ``whitespace`` rule on, the default) any run of spaces or line breaks counts
+    as one space: layout is not text.
+    """
+    exact = not rules.whitespace
+    parts: list[str] = []
+    previous: Token | None = None
+    previous_role = ""
+    joiner_pending = False
+    for token, role in zip(tokens, roles):
+        if role == "note" and "note-marker" in classes:
+            continue
+        if role == "page" and "page-marker" in classes:
+            continue
+        if role == "punct" and "punctuation" in classes:
+            continue
+        if role == "hyph" and "hyphenation" in classes:
+            joiner_pending = True
+            continue
+        form = token_form(token.text, token.kind, rules, classes)
+        if previous is not None:
+            raw = _between(tokens, previous, token)
+            if joiner_pending:
+                sep = ""
+            elif "word-division" in classes and previous_role == "word" and role == "word":
+                sep = ""
+            elif "whitespace" in classes:
+                if previous_role != "word" or role != "word":
+                    sep = ""
+                else:
+                    sep = " " if raw else ""
+            else:
+                sep = raw if exact else (" " if raw else "")
+            parts.append(sep)
+        parts.append(form)
+        previous, previous_role, joiner_pending = token, _word_role(role), False
+    text = "".join(parts)
+    for cls, sides, canonical in rules.phrases:
+        if cls in classes:
+            target = _phrase_form(canonical, rules, classes - {cls})
+            for side in sides:
+                form = _phrase_form(side, rules, classes - {cls})
+                if form and form != target:
+                    text = regex.sub(rf"(?<!\w){regex.escape(form)}(?!\w)", target.replace("\\", "\\\\"), text)
+    return text
+
+
+def _word_role(role: str) -> str:
+    return "word" if role in ("word", "number") else role
+
+
+def _between(tokens: Sequence[Token], previous: Token, token: Token) -> str:
+    """The whitespace between two tokens of a reading (dropped tokens count as nothing)."""
+    return previous.space
+
+
+@lru_cache(maxsize=4096)
+def _phrase_form(text: str, rules: Rules, classes: frozenset[str]) -> str:
+    _, tokens = tokenize(text)
+    roles = tuple("punct" if t.kind == "punct" else "word" for t in tokens)
+    return comparable(tokens, roles, Rules(**{**rules.__dict__, "phrases": ()}), classes)
+
+
+def assign_roles(text: str, tokens: Sequence[Token], rules: Rules) -> tuple[str, ...]:
+    """Each token's part: word, punct, note (footnote marker), page (page marker), hyph."""
+    roles = ["punct" if t.kind == "punct" else "word" for t in tokens]
+    if rules.page_marker:
+        spans = [m.span() for m in regex.finditer(rules.page_marker, text, regex.IGNORECASE)]
+        _mark_spans(tokens, roles, spans, "page")
+    if isinstance(rules.note_marker, str):
+        spans = []
+        for m in regex.finditer(rules.note_marker, text):
+            spans.append(m.span(1) if m.re.groups else m.span())
+        _mark_spans(tokens, roles, spans, "note")
+    elif rules.note_marker:
+        for i, token in enumerate(tokens):
+            if roles[i] == "word" and is_note_marker(tokens, i):
+                roles[i] = "note"
+    if rules.hyphenation:
+        for i in range(1, len(tokens) - 1):
+            token = tokens[i]
+            if (
+                token.text in ("-", "‐", "¬")
+                and roles[i - 1] == "word" and roles[i + 1] == "word"
+                and tokens[i - 1].kind == "word" and tokens[i + 1].kind == "word"
+                and tokens[i - 1].space == ""
+                and ("\n" in token.space or "\r" in token.space)
+            ):
+                roles[i] = "hyph"
+    return tuple(roles)
+
+
+def _mark_spans(tokens: Sequence[Token], roles: list[str], spans: list[tuple[int, int]], role: str) -> None:
+    if not spans:
+        return
+    j = 0
+    for i, token in enumerate(tokens):
+        while j < len(spans) and spans[j][1] <= token.offset:
+            j += 1
+        if j == len(spans):
+            break
+        start, end = spans[j]
+        if start <= token.offset and token.offset + len(token.text) <= end:
+            roles[i] = role
+
+
+def is_note_marker(tokens: Sequence[Token], i: int) -> bool:
+    """A number that is a footnote marker fused to the text before it.
+
+    ``Litvinov,17`` and ``Roosevelt16`` (no space before the number), and a
+    number after a capitalised word at the end of a line, as FRUS headings print
+    them (``... to President Roosevelt 16``), unless the word names what the
+    number counts (``November 16``, ``Article 16``).
+    """
+    token = tokens[i]
+    if token.kind != "number" or not token.text.isdigit() or len(token.text) > 3 or i == 0:
+        return False
+    previous = tokens[i - 1]
+    if previous.space == "":
+        if previous.kind == "word":
+            return True
+        return previous.text in ",.;:!?)]”’\"'" and i >= 2 and tokens[i - 2].kind == "word"
+    at_line_end = i == len(tokens) - 1 or "\n" in token.space or "\r" in token.space
+    return (
+        at_line_end
+        and previous.kind == "word"
+        and previous.space == " "
+        and previous.text[:1].isupper()
+        and previous.text.casefold().rstrip(".") not in _NOT_BEFORE_MARKER
+    )
+
+
+def prepare(witness: Witness, rules: Rules) -> Prepared:
+    """Tokenize a witness and give it segments, before set-wide joining (word division)."""
+    lead, tokens = tokenize(witness.text)
+    roles = assign_roles(witness.text, tokens, rules)
+    aligned = rules.classes
+    segments: list[Segment] = []
+    i = 0
+    while i < len(tokens):
+        role = roles[i]
+        if role == "word":
+            key = token_form(tokens[i].text, tokens[i].kind, rules, aligned)
+            end = i + 1
+            # join a word broken at a line end: recog-\nnize
+            while end + 1 < len(tokens) and roles[end] == "hyph":
+                key += token_form(tokens[end + 1].text, tokens[end + 1].kind, rules, aligned)
+                end += 2
+            segments.append(Segment(key, i, end))
+            i = end
+            continue
+        if role == "punct" and not rules.punctuation:
+            segments.append(Segment(token_form(tokens[i].text, "punct", rules, aligned), i, i + 1))
+        i += 1
+    prepared = Prepared(witness, tokens, roles, tuple(segments), lead)
+    if rules.phrases:
+        prepared = _join_phrases(prepared, rules)
+    return prepared
+
+
+def _replace_segments(prepared: Prepared, segments: list[Segment]) -> Prepared:
+    return Prepared(prepared.witness, prepared.tokens, prepared.roles, tuple(segments), prepared.lead)
+
+
+def _join_phrases(prepared: Prepared, rules: Rules) -> Prepared:
+    """Make a multi-word equivalence ("U. S." = "United States") one segment."""
+    sides: list[tuple[tuple[str, ...], str]] = []
+    aligned = rules.classes
+    for _cls, texts, canonical in rules.phrases:
+        canonical_key = "".join(_keys_of(canonical, rules, aligned))
+        for text in texts:
+            keys = _keys_of(text, rules, aligned)
+            if keys:
+                sides.append((keys, canonical_key, _trailing_punct(text)))
+    sides.sort(key=lambda s: -len(s[0]))
+    segs = list(prepared.segments)
+    tokens = prepared.tokens
+    out: list[Segment] = []
+    i = 0
+    while i < len(segs):
+        for keys, canonical_key, trailing in sides:
+            n = len(keys)
+            if tuple(s.key for s in segs[i:i + n]) == keys:
+                end = segs[i + n - 1].end
+                # "U. S." ends with a full stop that belongs to the abbreviation
+                for mark in trailing:
+                    if end < len(tokens) and tokens[end].text == mark and prepared.roles[end] == "punct":
+                        end += 1
+                out.append(Segment(canonical_key, segs[i].start, end))
+                i += n
+                break
+        else:
+            out.append(segs[i])
+            i += 1
+    return _replace_segments(prepared, out)
+
+
+def _trailing_punct(text: str) -> list[str]:
+    _, tokens = tokenize(text)
+    marks: list[str] = []
+    for token in reversed(tokens):
+        if token.kind != "punct":
+            break
+        marks.insert(0, token.text)
+    return marks
+
+
+def _keys_of(text: str, rules: Rules, classes: frozenset[str]) -> tuple[str, ...]:
+    _, tokens = tokenize(text)
+    return tuple(token_form(t.text, t.kind, rules, classes) for t in tokens if t.kind != "punct")
+
+
+def join_word_division(prepared: Sequence[Prepared], rules: Rules) -> list[Prepared]:
+    """Join adjacent segments where another witness has them as one word.
+
+    "corner stone" in one witness and "cornerstone" in another: no token-by-token
+    aligner matches one token against two, so the two become one segment keyed
+    "cornerstone". A pair is joined only when some other witness has the joined
+    word and does not itself have the pair, so a phrase both witnesses write
+    apart is never touched.
+    """
+    if not rules.word_division or len(prepared) < 2:
+        return list(prepared)
+    vocab = [frozenset(s.key for s in p.segments) for p in prepared]
+    bigrams = [
+        frozenset(zip((s.key for s in p.segments), (s.key for s in p.segments[1:]))) for p in prepared
+    ]
+    out = []
+    for w, p in enumerate(prepared):
+        others = [o for o in range(len(prepared)) if o != w]
+        segs = list(p.segments)
+        result: list[Segment] = []
+        i = 0
+        while i < len(segs):
+            joined = None
+            for n in (3, 2):
+                group = segs[i:i + n]
+                if len(group) < n or not _adjacent(p, group):
+                    continue
+                key = "".join(s.key for s in group)
+                pairs = set(zip((s.key for s in group), (s.key for s in group[1:])))
+                if any(key in vocab[o] and not pairs <= bigrams[o] for o in others):
+                    joined = Segment(key, group[0].start, group[-1].end)
+                    i += n
+                    break
+            if joined is None:
+                result.append(segs[i])
+                i += 1
+            else:
+                result.append(joined)
+        out.append(_replace_segments(p, result))
+    return out
+
+
+def _adjacent(p: Prepared, group: Sequence[Segment]) -> bool:
+    """Segments that follow each other with only whitespace between, all words."""
+    for a, b in zip(group, group[1:]):
+        if a.end != b.start:
+            return False
+    for s in group:
+        if p.roles[s.start] != "word" or p.tokens[s.start].kind != "word":
+            return False
+    return True
+
+
+def prepare_set(witnesses: Sequence[Witness], rules: Rules) -> list[Prepared]:
+    """Prepare every witness of a set for alignment."""
+    return join_word_division([prepare(w, rules) for w in witnesses], rules)

@@ -1,0 +1,75 @@
+"""The JSON report (DESIGN.md's contract): ``reports/<set>.json``.
+
+FORMAT_VERSION changes only when a field changes meaning or goes away; new
+fields may be added without a change.
+
+* 1 — set, title, base, engine, witnesses, variants (id, kind, classes,
+  substantive, status, note, readings with line/column and end, groups,
+  diff against the base, context, transposed_with), metrics, summary.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .. import __version__
+from ..model import Collation, Variant
+
+FORMAT_VERSION = 1
+
+
+def variant_dict(v: Variant) -> dict:
+    return {
+        "id": v.id,
+        "kind": v.kind,
+        "classes": list(v.classes),
+        "substantive": v.substantive,
+        "status": v.status,
+        "note": v.note,
+        "readings": {
+            s: {
+                "text": r.text,
+                "line": r.line,
+                "column": r.column,
+                "end_line": r.end_line,
+                "end_column": r.end_column,
+            }
+            for s, r in v.readings.items()
+        },
+        "groups": [list(g) for g in v.groups],
+        "diff": {s: [[op, text] for op, text in d] for s, d in v.diffs.items()},
+        "context": {"before": v.context[0], "after": v.context[1]},
+        "transposed_with": v.transposed_with,
+    }
+
+
+def report_dict(c: Collation) -> dict:
+    """The report as plain data (the JSON reporter and tests share it)."""
+    return {
+        "format": FORMAT_VERSION,
+        "generator": f"collate {__version__}",
+        "set": c.name,
+        "title": c.title,
+        "base": c.base,
+        "engine": c.engine,
+        "witnesses": [
+            {"siglum": w.siglum, "file": w.file, "label": w.label, "source": w.source, "tokens": w.tokens}
+            for w in c.witnesses
+        ],
+        "variants": [variant_dict(v) for v in c.variants],
+        "metrics": [
+            {"a": m.a, "b": m.b, "cer": m.cer, "wer": m.wer, "agreement": m.agreement} for m in c.metrics
+        ],
+        "stale": list(c.stale),
+        "summary": {
+            "variants": len(c.variants),
+            "substantive": c.substantive,
+            "accidental": c.accidental,
+            "unreviewed": sum(1 for v in c.variants if v.status == "unreviewed"),
+            "single_witness": c.single,
+        },
+    }
+
+
+def render(c: Collation) -> str:
+    return json.dumps(report_dict(c), ensure_ascii=False, indent=1) + "\n"

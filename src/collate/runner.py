@@ -1,0 +1,60 @@
+"""Running many sets: collate, merge the apparatus, write every report, print summaries.
+
+Kept apart from the CLI so tests and other tools call the same code; the
+parallel and incremental runs of long editions live here too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from .config import Config
+from .model import Collation
+from .pipeline import collate_set, load_sets
+from .reporters import write_output
+
+DEFAULT_FORMATS = ("json",)
+
+
+def reporters_for(formats: Sequence[str] | None) -> dict[str, tuple[str, Callable[[Collation], str]]]:
+    """format name -> (file suffix, render function)."""
+    from .reporters import json as json_reporter
+
+    table: dict[str, tuple[str, Callable[[Collation], str]]] = {"json": (".json", json_reporter.render)}
+    chosen = list(formats or DEFAULT_FORMATS)
+    unknown = [f for f in chosen if f not in table]
+    if unknown:
+        from .errors import ConfigError
+
+        raise ConfigError(f"unknown report format {', '.join(unknown)} (known: {', '.join(table)})")
+    return {f: table[f] for f in chosen}
+
+
+def run_sets(
+    paths: Sequence[Path],
+    config: Config,
+    out: Path,
+    engine: str,
+    formats: Sequence[str] | None = None,
+    jobs: int = 1,
+    force: bool = False,
+    echo: Callable[[str], None] = print,
+) -> list[Collation]:
+    """Collate every set under ``paths`` and write its reports to ``out``."""
+    reporters = reporters_for(formats)
+    sets = load_sets(paths, config)  # every manifest checked before anything is written
+    results = []
+    for wset in sets:
+        collation = collate_set(wset, engine)
+        for suffix, render in reporters.values():
+            write_output(out / f"{collation.name}{suffix}", render(collation))
+        echo(_summary(collation))
+        results.append(collation)
+    return results
+
+
+def _summary(c: Collation) -> str:
+    from .reporters.text import summary
+
+    return summary(c)

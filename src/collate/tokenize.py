@@ -1,0 +1,75 @@
+"""Split a witness into tokens that keep their whitespace and their place.
+
+Words, numbers and single punctuation marks are tokens; the whitespace after a
+token stays with it, so ``lead + "".join(t.text + t.space)`` gives back the
+witness exactly. Every token knows its 1-based line and column, counted in
+characters with ``\\r\\n``, ``\\r`` and ``\\n`` each one line break, so a
+message can point an editor at the very character in their file.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+import regex
+
+from .model import Token
+
+# A word: letters (with their combining marks), joined by inner apostrophes or
+# hyphens ("People’s", "good-bye"). A number: digits, with inner separators and an
+# ordinal ending ("1,000", "22nd"). Anything else that is not whitespace is one
+# grapheme of punctuation, so a stray combining mark never splits a character.
+_TOKEN = regex.compile(
+    r"""
+    (?P<word>[\p{L}][\p{L}\p{M}]*(?:['’\-][\p{L}][\p{L}\p{M}]*)*)
+  | (?P<number>\p{Nd}+(?:[.,:]\p{Nd}+)*(?:st|nd|rd|th|d)?(?![\p{L}\p{M}]))
+  | (?P<number2>\p{Nd}+)
+  | (?P<space>\s+)
+  | (?P<punct>\X)
+    """,
+    regex.VERBOSE,
+)
+
+_LINE_BREAK = regex.compile(r"\r\n|\r|\n")
+
+
+def line_starts(text: str) -> list[int]:
+    """Offsets at which each line begins (the first is 0)."""
+    return [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+
+
+def position(starts: list[int], offset: int) -> tuple[int, int]:
+    """The 1-based (line, column) of a character offset."""
+    index = bisect.bisect_right(starts, offset) - 1
+    return index + 1, offset - starts[index] + 1
+
+
+def tokenize(text: str) -> tuple[str, tuple[Token, ...]]:
+    """Return the leading whitespace and the tokens of ``text``."""
+    starts = line_starts(text)
+    lead = ""
+    pending: list[tuple[str, int, str]] = []  # (text, offset, kind)
+    spaces: list[str] = []
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "punct"
+        piece = match.group()
+        if kind == "space":
+            if pending:
+                spaces[-1] += piece
+            else:
+                lead += piece
+            continue
+        if kind == "number2":
+            kind = "number"
+        pending.append((piece, match.start(), kind))
+        spaces.append("")
+    tokens = []
+    for (piece, offset, kind), space in zip(pending, spaces):
+        line, column = position(starts, offset)
+        tokens.append(Token(piece, space, offset, line, column, kind))
+    return lead, tuple(tokens)
+
+
+def detokenize(lead: str, tokens: tuple[Token, ...] | list[Token]) -> str:
+    """The exact text the tokens came from."""
+    return lead + "".join(t.text + t.space for t in tokens)

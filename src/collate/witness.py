@@ -1,0 +1,207 @@
+"""Loading: witness sets (``set.toml`` and its files) into :class:`WitnessSet`.
+
+Everything a person typed is checked here, so later stages can trust their
+input: sigla unique, files inside the set folder (no ``..``, no absolute path,
+no symlink out), text decodable. Each failure is a :class:`WitnessError`
+naming the file, and the line where one can be found.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .config import NORMALIZE_OPTIONS, Config, check_table, merge_normalize, read_toml
+from .errors import ConfigError, WitnessError
+from .model import Witness, WitnessSet
+
+log = logging.getLogger("collate")
+
+MANIFEST = "set.toml"
+SET_KEYS = {"title", "base", "witness", "normalize", "description", "date"}
+WITNESS_KEYS = {"siglum", "file", "label", "source", "format", "note"}
+
+
+def display_path(path: Path) -> str:
+    """A path as people want to read it: relative to the current folder when inside it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path) if relative.startswith("..") else Path(relative).as_posix()
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """The set folders named by ``paths``: each a set, or a folder holding sets."""
+    found: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            raise WitnessError("no such file or folder", display_path(path))
+        if path.is_file():
+            if path.name == MANIFEST:
+                found.append(path.parent)
+                continue
+            found.append(path)  # a single file: a loader for its format decides
+            continue
+        if (path / MANIFEST).is_file():
+            found.append(path)
+            continue
+        sets = sorted({m.parent for m in path.rglob(MANIFEST)})
+        if not sets:
+            raise WitnessError(f"no {MANIFEST} here or in any folder below", display_path(path))
+        found.extend(sets)
+    unique: dict[Path, None] = {}
+    for f in found:
+        unique.setdefault(f.resolve(), None)
+    return [Path(p) for p in unique] if len(unique) != len(found) else found
+
+
+def _line_of(text: str, needle: str, occurrence: int = 1) -> int | None:
+    """The line of the n-th occurrence of ``needle`` in a manifest, for messages."""
+    start = -1
+    for _ in range(occurrence):
+        start = text.find(needle, start + 1)
+        if start < 0:
+            return None
+    return text.count("\n", 0, start) + 1
+
+
+def load_set(folder: Path, config: Config) -> WitnessSet:
+    """Read one set folder: its manifest, settings and witness texts."""
+    manifest = folder / MANIFEST
+    shown = display_path(manifest)
+    if not manifest.is_file():
+        raise WitnessError(f"no {MANIFEST} in this folder", display_path(folder))
+    try:
+        data = read_toml(manifest)
+    except ConfigError as exc:
+        raise WitnessError(exc.message, shown, exc.line, exc.column) from None
+    raw = manifest.read_text(encoding="utf-8-sig", errors="replace")
+    unknown = sorted(set(data) - SET_KEYS)
+    if unknown:
+        log.warning("%s: unknown key%s: %s", shown, "s" if len(unknown) > 1 else "", ", ".join(unknown))
+    title = data.get("title", folder.name)
+    if not isinstance(title, str):
+        raise WitnessError("title must be a string", shown, _line_of(raw, "title"))
+    entries = data.get("witness", [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise WitnessError("witness must be an array of tables ([[witness]])", shown, _line_of(raw, "witness"))
+    if not entries:
+        raise WitnessError("no [[witness]] in the manifest", shown)
+    witnesses: list[Witness] = []
+    seen: dict[str, int] = {}
+    for n, entry in enumerate(entries, 1):
+        witnesses.append(_witness(folder, entry, n, raw, shown, seen))
+    sigla = [w.siglum for w in witnesses]
+    base = data.get("base", sigla[0])
+    if base not in sigla:
+        raise WitnessError(
+            f"base {base!r} is not the siglum of any witness ({', '.join(sigla)})", shown, _line_of(raw, "base")
+        )
+    normalize_table = data.get("normalize", {})
+    if not isinstance(normalize_table, dict):
+        raise WitnessError("normalize must be a table", shown, _line_of(raw, "normalize"))
+    try:
+        normalize = merge_normalize(
+            config.normalize, check_table(normalize_table, NORMALIZE_OPTIONS, "normalize", shown)
+        )
+    except ConfigError as exc:
+        key = exc.message.split(" ")[0].split(".")[-1]
+        raise WitnessError(exc.message, shown, _line_of(raw, key)) from None
+    return WitnessSet(
+        name=folder.name,
+        path=folder,
+        title=title,
+        witnesses=tuple(witnesses),
+        base=base,
+        normalize=normalize,
+        manifest=manifest,
+    )
+
+
+def _witness(folder: Path, entry: dict[str, Any], n: int, raw: str, shown: str, seen: dict[str, int]) -> Witness:
+    unknown = sorted(set(entry) - WITNESS_KEYS)
+    if unknown:
+        log.warning("%s: unknown key%s in witness %d: %s", shown, "s" if len(unknown) > 1 else "", n, ", ".join(unknown))
+    siglum = entry.get("siglum")
+    line = _line_of(raw, "[[witness]]", n)
+    if not isinstance(siglum, str) or not siglum.strip() or any(c.isspace() or ord(c) < 32 for c in siglum):
+        raise WitnessError(f"witness {n} needs a siglum: a short name without spaces", shown, line)
+    if siglum in seen:
+        raise WitnessError(
+            f"duplicate siglum {siglum!r} (also witness {seen[siglum]})", shown,
+            _line_of(raw, f'"{siglum}"', 2) or line,
+        )
+    seen[siglum] = n
+    file = entry.get("file")
+    if not isinstance(file, str) or not file:
+        raise WitnessError(f"witness {siglum!r} needs a file", shown, line)
+    file_line = _line_of(raw, f'"{file}"') or line
+    for key in ("label", "source", "format"):
+        if key in entry and not isinstance(entry[key], str):
+            raise WitnessError(f"witness {siglum!r}: {key} must be a string", shown, line)
+    path = resolve_inside(folder, file, shown, file_line)
+    return read_witness(path, siglum, entry.get("label", ""), entry.get("source", ""), entry.get("format"))
+
+
+def resolve_inside(folder: Path, file: str, shown: str, line: int | None) -> Path:
+    """The witness file, which must stay inside the set folder (symlinks resolved)."""
+    if Path(file).is_absolute() or file.startswith(("/", "\\")) or (len(file) > 1 and file[1] == ":"):
+        raise WitnessError(f"file {file!r} is an absolute path; witness files must be inside the set folder", shown, line)
+    path = folder / file
+    root = folder.resolve()
+    try:
+        resolved = path.resolve()
+    except (OSError, RuntimeError) as exc:
+        raise WitnessError(f"file {file!r} cannot be resolved: {exc}", shown, line) from None
+    if not resolved.is_relative_to(root):
+        raise WitnessError(f"file {file!r} leaves the set folder", shown, line)
+    if not resolved.exists():
+        raise WitnessError(f"file {file!r} does not exist", shown, line)
+    if not resolved.is_file():
+        raise WitnessError(f"file {file!r} is not a file", shown, line)
+    return path
+
+
+def decode(data: bytes, shown: str) -> str:
+    """Witness bytes as text: UTF-8 (a BOM allowed) or UTF-16 with its BOM."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise WitnessError(f"not valid UTF-16 ({exc.reason})", shown) from None
+    if b"\x00" in data:
+        at = data.index(b"\x00")
+        line = data[:at].count(b"\n") + 1
+        raise WitnessError("binary file (NUL byte), not a text witness", shown, line)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        line_start = before.rfind(b"\n") + 1
+        column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
+        raise WitnessError(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8", shown, line, column
+        ) from None
+
+
+def read_witness(path: Path, siglum: str, label: str = "", source: str = "", fmt: str | None = None) -> Witness:
+    """Read one witness file. Loaders for other formats (TEI) hook in by suffix or ``format``."""
+    shown = display_path(path)
+    fmt = fmt or ("tei" if path.suffix.lower() == ".xml" else "text")
+    if fmt == "tei":
+        from .tei import read_tei_witness  # optional format, loaded only when used
+
+        return read_tei_witness(path, siglum, label, source, shown)
+    if fmt != "text":
+        raise WitnessError(f"unknown witness format {fmt!r} (known: text, tei)", shown)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise WitnessError(f"cannot read: {exc.strerror or exc}", shown) from None
+    text = decode(data, shown)
+    return Witness(siglum=siglum, path=path, label=label, source=source, text=text, display=shown)
