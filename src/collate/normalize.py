@@ -35,6 +35,8 @@ QUOTES = str.maketrans(
     }
 )
 
+_DASHES = regex.compile(r"-{2,}")
+
 DEFAULT_PAGE_MARKER = r"\[\s*(?:Page|p\.)\s*[0-9ivxlcdm]+\s*\]"
 
 #: Words after which a number at a line end is a reference, not a footnote marker.
@@ -250,7 +252,11 @@ def comparable(
             parts.append(sep)
         parts.append(form)
         previous, previous_role, joiner_pending = token, _word_role(role), False
+    if exact and previous is not None and "whitespace" not in classes:
+        parts.append(previous.space)  # layout is text when whitespace = false
     text = "".join(parts)
+    if "quotes" in classes:
+        text = _DASHES.sub("-", text)
     for cls, sides, canonical in rules.phrases:
         if cls in classes:
             target = _phrase_form(canonical, rules, classes - {cls})

@@ -94,10 +94,7 @@ def _positions(prepared: Sequence[Prepared], columns: Columns) -> list[tuple[boo
 def _text(p: Prepared, indices: Sequence[int], rules: Rules, classes: frozenset[str] = NONE) -> str:
     tokens = [p.tokens[i] for i in indices]
     roles = [p.roles[i] for i in indices]
-    text = comparable(tokens, roles, rules, classes)
-    if not rules.whitespace and tokens:
-        text += tokens[-1].space
-    return text
+    return comparable(tokens, roles, rules, classes)
 
 
 def _runs(
@@ -175,7 +172,8 @@ def _trim(unit: _Unit, by_siglum: dict[str, Prepared], rules: Rules, sigla: list
             return False
         first = [by_siglum[s].tokens[tokens[s][pick]] for s in sigla]
         roles = {by_siglum[s].roles[tokens[s][pick]] for s in sigla}
-        return len({t.text for t in first}) == 1 and len(roles) == 1
+        exact = not rules.whitespace  # then the space after a token is part of the text
+        return len({(t.text, t.space if exact else "") for t in first}) == 1 and len(roles) == 1
 
     while same(0):
         for s in sigla:
@@ -224,7 +222,9 @@ def _minimal(readings: dict, rules: Rules, enabled: frozenset[str]) -> set[str]:
     if equal(NONE):
         return set()
     classes = set(enabled)
-    for cls in CLASSES:
+    # the broadest explanation is dropped first, so a more specific one is kept
+    # ("—" against "--" is quotes and whitespace, not just punctuation)
+    for cls in ("punctuation", *CLASSES):
         if cls in classes and equal(frozenset(classes - {cls})):
             classes.discard(cls)
     return classes
@@ -244,7 +244,7 @@ def _variant(
         p = by_siglum[s]
         indices = unit.tokens[s]
         parts[s] = ([p.tokens[i] for i in indices], [p.roles[i] for i in indices])
-        readings[s] = _reading(p, indices, unit.after[s], starts[s])
+        readings[s] = _reading(p, indices, unit.after[s], starts[s], exact=not rules.whitespace)
     classes, substantive, groups = classify(parts, rules)
     base_text = readings[base].text
     others = [readings[s].text for s in sigla if s != base]
@@ -290,10 +290,11 @@ def _id_text(part: tuple[list, list], rules: Rules) -> str:
     return " ".join(t.text for t in tokens)
 
 
-def _reading(p: Prepared, indices: Sequence[int], after: int, starts: list[int]) -> Reading:
+def _reading(p: Prepared, indices: Sequence[int], after: int, starts: list[int], exact: bool = False) -> Reading:
+    """A witness's reading: its exact text (with the space after it when layout counts)."""
     if indices:
         first, last = p.tokens[indices[0]], p.tokens[indices[-1]]
-        end = last.offset + len(last.text)
+        end = last.offset + len(last.text) + (len(last.space) if exact else 0)
         text = p.witness.text[first.offset:end]
         line, column = first.line, first.column
     else:

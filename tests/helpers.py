@@ -1,0 +1,53 @@
+"""Helpers for building witness sets in tests (the texts they make are synthetic)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from collate.config import Config
+from collate.model import Collation, Witness, WitnessSet
+from collate.pipeline import collate_set, load_sets
+
+
+def make_set(folder: Path, texts: dict[str, str], base: str | None = None, normalize: str = "",
+             title: str = "synthetic test set") -> Path:
+    """Write a set folder with one file per siglum and a set.toml (synthetic texts)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = [f'title = "{title}"']
+    if base:
+        lines.append(f'base = "{base}"')
+    for siglum, text in texts.items():
+        name = f"{siglum.lower()}.txt"
+        (folder / name).write_text(text, encoding="utf-8", newline="")
+        lines += ["", "[[witness]]", f'siglum = "{siglum}"', f'file = "{name}"', f'label = "synthetic {siglum}"']
+    if normalize:
+        lines += ["", "[normalize]", normalize]
+    (folder / "set.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def collate_texts(texts: dict[str, str], base: str | None = None, normalize: dict | None = None,
+                  engine: str = "collatex") -> Collation:
+    """Collate texts in memory, without files (synthetic witnesses)."""
+    config = Config()
+    settings = dict(config.normalize)
+    settings.update(normalize or {})
+    witnesses = tuple(
+        Witness(siglum=s, path=Path(f"{s}.txt"), text=t, display=f"{s}.txt") for s, t in texts.items()
+    )
+    wset = WitnessSet(name="synthetic", path=Path("."), title="synthetic", witnesses=witnesses,
+                      base=base or next(iter(texts)), normalize=settings)
+    return collate_set(wset, engine)
+
+
+def collate_folder(folder: Path, engine: str = "collatex") -> Collation:
+    (wset,) = load_sets([folder], Config())
+    return collate_set(wset, engine)
+
+
+def summary(collation: Collation) -> list[tuple]:
+    """Each variant as (kind, classes, substantive, {siglum: text})."""
+    return [
+        (v.kind, v.classes, v.substantive, {s: r.text for s, r in v.readings.items()})
+        for v in collation.variants
+    ]
