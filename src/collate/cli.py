@@ -61,6 +61,8 @@ def cli(ctx: click.Context) -> None:
     \b
     collate run                  collate every set in witnesses/, reports in reports/
     collate diff a.txt b.txt     compare two transcriptions directly
+    collate apparatus            bring each set's apparatus.toml up to date
+    collate check                fail unless every variant is reviewed (the CI gate)
     """
     _setup_logging()
     ctx.obj = None
@@ -137,6 +139,77 @@ def diff(a: Path, b: Path, engine: str | None) -> None:
     m = collation.metrics[0]
     click.echo(f"{len(collation.variants)} difference{'s' if len(collation.variants) != 1 else ''}"
                f" ({collation.substantive} substantive); CER {m.cer:.2%}, WER {m.wer:.2%}")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def apparatus(paths: tuple[Path, ...]) -> None:
+    """Bring each set's apparatus.toml up to date with its variants.
+
+    Every variant without an entry gets one (status "unreviewed", its readings);
+    every entry and note is kept. An entry whose variant no longer occurs is
+    marked stale = true, never deleted; one whose variant moved to a new id
+    (its context was edited, its readings are the same) is re-attached, and
+    the command says so. Comments and layout of the file are kept; the file is
+    replaced atomically, and only when something changed.
+
+    \b
+    Example:
+      collate apparatus witnesses/
+    """
+    from .review import sync_paths
+
+    sync_paths(list(paths) or [Path("witnesses")], _config(), echo=click.echo)
+
+
+CHECK_FORMATS = ("text", "json", "github", "junit")
+
+
+@cli.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(CHECK_FORMATS), default="text", show_default=True,
+              help="text: file:line:col lines; github: workflow annotations; junit: XML; json.")
+@click.option("--ignore-class", "ignore_classes", multiple=True, metavar="CLASS",
+              help="A variant class that needs no review (repeatable; replaces [check] ignore-classes).")
+@click.option("--accidentals/--no-accidentals", default=None,
+              help="Whether accidental variants need review at all (default: [check] accidentals, true).")
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
+              help="Write the report to this file (the summary line still goes to stdout).")
+def check_command(paths: tuple[Path, ...], fmt: str, ignore_classes: tuple[str, ...],
+                  accidentals: bool | None, output: Path | None) -> None:
+    """Check that every variant has been reviewed: the CI gate. Never writes.
+
+    Exit 0 when every variant that needs review has an apparatus entry with
+    status recorded or ignored, no entry has status error and none is stale;
+    exit 1 otherwise (one line per problem, FILE:LINE:COL: message, pointing
+    at the witness text or, for a stale entry, at apparatus.toml); exit 2 for
+    bad input.
+
+    \b
+    Example:
+      collate check witnesses/ --format github
+      collate check --ignore-class case --ignore-class quotes
+    """
+    from .check import summary
+    from .config import validate_classes
+    from .reporters import checktext, github, junit, write_output
+    from .review import check_paths
+
+    config = _config()
+    if ignore_classes:
+        config.ignore_classes = validate_classes(list(ignore_classes), "--ignore-class")
+    if accidentals is not None:
+        config.accidentals = accidentals
+    result = check_paths(list(paths) or [Path("witnesses")], config)
+    render = {"text": checktext.render_text, "json": checktext.render_json,
+              "github": github.render, "junit": junit.render}[fmt]
+    if output is None:
+        click.echo(render(result), nl=False)
+    else:
+        write_output(output, render(result))
+        click.echo(summary(result))
+    if not result.ok:
+        raise SystemExit(1)
 
 
 def main() -> None:

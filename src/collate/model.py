@@ -212,6 +212,9 @@ class Problem:
     set: str = ""
     variant: str = ""
     code: str = ""
+    #: where the reading ends (0: unknown), for CI annotations that mark a span
+    end_line: int = 0
+    end_column: int = 0
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}: {self.message}"
