@@ -9,19 +9,24 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from .apparatus import annotated
 from .config import Config
 from .model import Collation
 from .pipeline import collate_set, load_sets
 from .reporters import write_output
 
-DEFAULT_FORMATS = ("json",)
+DEFAULT_FORMATS = ("json", "html")
 
 
 def reporters_for(formats: Sequence[str] | None) -> dict[str, tuple[str, Callable[[Collation], str]]]:
     """format name -> (file suffix, render function)."""
+    from .reporters import html as html_reporter
     from .reporters import json as json_reporter
 
-    table: dict[str, tuple[str, Callable[[Collation], str]]] = {"json": (".json", json_reporter.render)}
+    table: dict[str, tuple[str, Callable[[Collation], str]]] = {
+        "json": (".json", json_reporter.render),
+        "html": (".html", html_reporter.render),
+    }
     chosen = list(formats or DEFAULT_FORMATS)
     unknown = [f for f in chosen if f not in table]
     if unknown:
@@ -46,11 +51,15 @@ def run_sets(
     sets = load_sets(paths, config)  # every manifest checked before anything is written
     results = []
     for wset in sets:
-        collation = collate_set(wset, engine)
+        collation = annotated(collate_set(wset, engine))  # statuses and notes from apparatus.toml
         for suffix, render in reporters.values():
             write_output(out / f"{collation.name}{suffix}", render(collation))
         echo(_summary(collation))
         results.append(collation)
+    if "html" in reporters:  # the index needs every set's collation
+        from .reporters.html import render_index
+
+        write_output(out / "index.html", render_index(results))
     return results
 
 

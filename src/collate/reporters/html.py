@@ -1,0 +1,518 @@
+"""The HTML reports: one self-contained page per set, and an index of every set.
+
+Built the way coverage.py's ``html.py`` is: plain view dataclasses first (what
+each part of the page shows, already in the order it is shown), then Jinja2
+templates in ``collate/templates/`` that only lay them out. Autoescaping is on,
+so witness text and notes are escaped everywhere they appear; CSS and JS are
+read with :mod:`importlib.resources` and inlined, and the page's
+Content-Security-Policy forbids every request (``default-src 'none'``) and any
+script but ours (by hash), so a report opened from disk or attached to a CI run
+works alone and cannot be made to run what a witness holds.
+
+The reporter computes nothing about the collation: it turns line/column
+positions back into offsets to mark the base text, groups equal readings for the
+apparatus line, and cuts the diffs into highlighted fragments.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from urllib.parse import urlsplit
+
+import jinja2
+
+from ..model import CLASSES, STATUSES, Collation, Variant
+from ..tokenize import line_starts
+
+#: Lemmas longer than this many words are shown as "first … last" in the
+#: apparatus line (the whole reading is in the synoptic view below it).
+LEMMA_WORDS = 8
+#: Characters of each witness's own text shown either side of its reading.
+CONTEXT_CHARS = 40
+#: Whitespace made visible inside a highlighted difference.
+VISIBLE_SPACE = {" ": "\u2423", "\n": "\u21b5\n", "\r": "", "\t": "\u21e5"}
+
+
+# --------------------------------------------------------------------------- views
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """A piece of a reading: ``op`` is 0 (as the base), 1 (only here), -1 (only in the base)."""
+
+    op: int
+    text: str
+
+
+@dataclass(frozen=True)
+class ApparatusReading:
+    """One distinct reading in the apparatus line, with every witness that has it."""
+
+    text: str
+    sigla: tuple[str, ...]
+    fragments: tuple[Fragment, ...]
+    #: "om." (the witness lacks the passage), "add." (the base lacks it), or ""
+    word: str = ""
+
+
+@dataclass(frozen=True)
+class SynopticRow:
+    """One witness at a variant: where, a little of its own text either side, its reading."""
+
+    siglum: str
+    location: str
+    before: str
+    fragments: tuple[Fragment, ...]
+    after: str
+    is_base: bool
+    empty: bool
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One variant as the page shows it."""
+
+    id: str
+    number: int
+    line: int
+    lemma: str
+    #: the lemma stands for an empty base reading: "after"/"before" a word
+    lemma_place: str
+    readings: tuple[ApparatusReading, ...]
+    kind: str
+    classes: tuple[str, ...]
+    substantive: bool
+    status: str
+    #: the note cut into (text, is a variant id) pieces, so ids in it become links
+    note: tuple[tuple[str, bool], ...]
+    transposed_with: str
+    rows: tuple[SynopticRow, ...]
+    #: CSS classes shared by the entry and its mark in the text (the filters act on these)
+    css: str
+    in_text: bool
+
+
+@dataclass(frozen=True)
+class TextPiece:
+    """A stretch of the base text; ``entry`` is set where a variant is marked."""
+
+    text: str
+    entry: Entry | None = None
+
+
+@dataclass(frozen=True)
+class WitnessRow:
+    siglum: str
+    label: str
+    file: str
+    #: an http(s) address, or "" (anything else is shown, never linked)
+    href: str
+    source: str
+    tokens: int
+    is_base: bool
+
+
+@dataclass(frozen=True)
+class MetricCell:
+    cer: str
+    wer: str
+    agreement: str
+    title: str
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    siglum: str
+    cells: tuple[MetricCell | None, ...]
+
+
+@dataclass(frozen=True)
+class FilterOption:
+    group: str
+    value: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class FilterGroup:
+    name: str
+    legend: str
+    options: tuple[FilterOption, ...]
+
+
+@dataclass(frozen=True)
+class SetPage:
+    name: str
+    title: str
+    base: str
+    engine: str
+    single: bool
+    witnesses: tuple[WitnessRow, ...]
+    sigla: tuple[str, ...]
+    matrix: tuple[MatrixRow, ...]
+    text: tuple[TextPiece, ...]
+    entries: tuple[Entry, ...]
+    filters: tuple[FilterGroup, ...]
+    counts: dict
+    stale: tuple[tuple[tuple[str, str], ...], ...]
+    #: what the script needs for counts and next/previous, one short list per entry
+    data: dict
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    name: str
+    title: str
+    href: str
+    sigla: tuple[str, ...]
+    variants: int
+    substantive: int
+    unreviewed: int
+    single: bool
+
+
+@dataclass(frozen=True)
+class IndexPage:
+    rows: tuple[IndexRow, ...]
+    sets: int
+    variants: int
+    substantive: int
+    unreviewed: int
+
+
+# --------------------------------------------------------------------------- building the views
+
+
+def _safe_href(url: str) -> str:
+    """Only web addresses become links: a ``javascript:`` source is shown as text."""
+    try:
+        scheme = urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        return ""
+    return url.strip() if scheme in ("http", "https") else ""
+
+
+def _offset(starts: list[int], text: str, line: int, column: int) -> int | None:
+    if line < 1 or line > len(starts) or column < 1:
+        return None
+    offset = starts[line - 1] + column - 1
+    return offset if offset <= len(text) else None
+
+
+def _span(starts: list[int], text: str, r) -> tuple[int, int] | None:
+    """The reading's characters in its witness's text, or None where positions do not fit it."""
+    start = _offset(starts, text, r.line, r.column)
+    end = _offset(starts, text, r.end_line, r.end_column)
+    if start is None or end is None or end < start:
+        return None
+    if r.text and " ".join(text[start:end].split()) != " ".join(r.text.split()):
+        return None
+    return start, end
+
+
+def _fragments(ops: Sequence[tuple[int, str]]) -> tuple[Fragment, ...]:
+    """Diff ops against the base as fragments, whitespace made visible where it differs.
+
+    Where the reading shares little with the base (". . ." for a clause), striking
+    the whole base through would bury the reading: it is shown as it stands.
+    """
+    same = sum(len(t.strip()) for op, t in ops if op == 0)
+    base = sum(len(t) for op, t in ops if op <= 0)
+    reading = "".join(t for op, t in ops if op >= 0)
+    if same * 3 < max(base, len(reading)):
+        return (Fragment(0, reading),) if reading else ()
+    out = []
+    for op, piece in ops:
+        if op != 0 and not piece.strip():  # a difference in spacing alone: show the spaces
+            piece = "".join(VISIBLE_SPACE.get(ch, ch) for ch in piece)
+        if piece:
+            out.append(Fragment(op, piece))
+    return tuple(out)
+
+
+def _short(text: str) -> str:
+    words = text.split()
+    if len(words) <= LEMMA_WORDS:
+        return " ".join(words)
+    return f"{words[0]} \u2026 {words[-1]}"
+
+
+def _context(text: str, start: int, end: int) -> tuple[str, str]:
+    """A few words of the witness's own text either side, cut at word boundaries."""
+    before = text[max(0, start - CONTEXT_CHARS) : start]
+    after = text[end : end + CONTEXT_CHARS]
+    if start > CONTEXT_CHARS and " " in before:
+        before = "\u2026" + before[before.index(" ") :]
+    if end + CONTEXT_CHARS < len(text) and " " in after:
+        after = after[: after.rindex(" ")] + " \u2026"
+    return " ".join(before.split()) + (" " if before[-1:].isspace() else ""), (
+        (" " if after[:1].isspace() else "") + " ".join(after.split())
+    )
+
+
+def _note(note: str, ids: frozenset[str]) -> tuple[tuple[str, bool], ...]:
+    """The note in pieces; a word that is another variant's id is marked to become a link."""
+    if not note:
+        return ()
+    pieces = _ID_WORD.split(note)
+    return tuple((p, p in ids) for p in pieces if p)
+
+
+_ID_WORD = re.compile(r"\b([0-9a-f]{10})\b")
+
+
+def _css(v: Variant) -> str:
+    names = ["v", "k-sub" if v.substantive else "k-acc", f"st-{v.status}"]
+    names += [f"c-{c}" for c in v.classes] or ["c-none"]
+    return " ".join(names)
+
+
+def _entry(
+    c: Collation,
+    v: Variant,
+    number: int,
+    texts: dict[str, str],
+    starts: dict[str, list[int]],
+    in_text: bool,
+    ids: frozenset[str],
+) -> Entry:
+    base = v.readings.get(c.base)
+    lemma_text = base.text if base else ""
+    # the apparatus line: every other reading once, with all the witnesses that have it
+    by_text: dict[str, list[str]] = {}
+    for siglum, r in v.readings.items():
+        if siglum != c.base and r.text != lemma_text:
+            by_text.setdefault(r.text, []).append(siglum)
+    readings = []
+    for text, sigla in by_text.items():
+        if not text:
+            readings.append(ApparatusReading("", tuple(sigla), (), "om."))
+        elif not lemma_text:
+            readings.append(ApparatusReading(text, tuple(sigla), (Fragment(0, text),), "add."))
+        else:
+            readings.append(ApparatusReading(text, tuple(sigla), _fragments(v.diffs.get(sigla[0], ((0, text),)))))
+    lemma_place = ""
+    lemma = _short(lemma_text)
+    if not lemma_text:
+        before, after = v.context
+        if before.split():
+            lemma_place, lemma = "after", before.split()[-1]
+        elif after.split():
+            lemma_place, lemma = "before", after.split()[0]
+        else:
+            lemma_place, lemma = "at", "the start"
+    rows = []
+    for siglum, r in v.readings.items():
+        text = texts.get(siglum, "")
+        span = _span(starts[siglum], text, r) if siglum in starts else None
+        before, after = _context(text, *span) if span else (v.context[0] + " ", " " + v.context[1])
+        if siglum == c.base or not r.text or not lemma_text:
+            frags = (Fragment(0, r.text),) if r.text else ()
+        else:
+            frags = _fragments(v.diffs.get(siglum, ((0, r.text),)))
+        rows.append(
+            SynopticRow(siglum, f"{r.line}:{r.column}", before, frags, after, siglum == c.base, not r.text)
+        )
+    return Entry(
+        id=v.id,
+        number=number,
+        line=base.line if base else 0,
+        lemma=lemma,
+        lemma_place=lemma_place,
+        readings=tuple(readings),
+        kind=v.kind,
+        classes=v.classes,
+        substantive=v.substantive,
+        status=v.status,
+        note=_note(v.note, ids),
+        transposed_with=v.transposed_with or "",
+        rows=tuple(rows),
+        css=_css(v),
+        in_text=in_text,
+    )
+
+
+def _marked_text(text: str, spans: list[tuple[int, int, Entry]]) -> tuple[TextPiece, ...]:
+    """The base text cut into plain stretches and marked variants, in order."""
+    pieces: list[TextPiece] = []
+    at = 0
+    for start, end, entry in sorted(spans, key=lambda s: (s[0], s[1])):
+        start = max(start, at)  # overlapping spans become a mark at the first free place
+        end = max(end, start)
+        if start > at:
+            pieces.append(TextPiece(text[at:start]))
+        pieces.append(TextPiece(text[start:end], entry))
+        at = end
+    if at < len(text):
+        pieces.append(TextPiece(text[at:]))
+    return tuple(pieces)
+
+
+def _percent(x: float) -> str:
+    return f"{x * 100:.1f}\u202f%"
+
+
+def set_page(c: Collation) -> SetPage:
+    """Everything one set's page shows, in the order it shows it."""
+    texts = {w.siglum: w.text for w in c.witnesses}
+    starts = {s: line_starts(t) for s, t in texts.items()}
+    base_text = texts.get(c.base, "")
+    spans: list[tuple[int, int, Entry]] = []
+    entries = []
+    ids = frozenset(v.id for v in c.variants)
+    for number, v in enumerate(c.variants, 1):
+        base = v.readings.get(c.base)
+        span = _span(starts[c.base], base_text, base) if base and c.base in starts else None
+        entry = _entry(c, v, number, texts, starts, span is not None, ids)
+        entries.append(entry)
+        if span:
+            spans.append((*span, entry))
+    sigla = tuple(w.siglum for w in c.witnesses)
+    pairs = {(m.a, m.b): m for m in c.metrics}
+    matrix = []
+    for a in sigla:
+        cells: list[MetricCell | None] = []
+        for b in sigla:
+            m = pairs.get((a, b))
+            cells.append(
+                MetricCell(_percent(m.cer), _percent(m.wer), _percent(m.agreement), f"{b} against {a}")
+                if m
+                else None
+            )
+        matrix.append(MatrixRow(a, tuple(cells)))
+    witnesses = tuple(
+        WitnessRow(w.siglum, w.label, w.file, _safe_href(w.source), w.source, w.tokens, w.siglum == c.base)
+        for w in c.witnesses
+    )
+    present_classes = [k for k in (*CLASSES, *sorted({x for v in c.variants for x in v.classes} - set(CLASSES)))]
+    class_counts = {k: sum(1 for v in c.variants if k in v.classes) for k in present_classes}
+    no_class = sum(1 for v in c.variants if not v.classes)
+    filters = (
+        FilterGroup(
+            "kind",
+            "Substantive or accidental",
+            (
+                FilterOption("kind", "sub", "substantive", c.substantive),
+                FilterOption("kind", "acc", "accidental", c.accidental),
+            ),
+        ),
+        FilterGroup(
+            "status",
+            "Status",
+            tuple(
+                FilterOption("status", s, s, sum(1 for v in c.variants if v.status == s))
+                for s in (*STATUSES, *sorted({v.status for v in c.variants} - set(STATUSES)))
+            ),
+        ),
+        FilterGroup(
+            "class",
+            "Class",
+            tuple(FilterOption("class", k, k, n) for k, n in class_counts.items() if n)
+            + ((FilterOption("class", "none", "no class", no_class),) if no_class else ()),
+        ),
+    )
+    counts = {
+        "variants": len(c.variants),
+        "substantive": c.substantive,
+        "accidental": c.accidental,
+        "unreviewed": sum(1 for v in c.variants if v.status == "unreviewed"),
+    }
+    data = {
+        "ids": [v.id for v in c.variants],
+        "kind": ["sub" if v.substantive else "acc" for v in c.variants],
+        "status": [v.status for v in c.variants],
+        "classes": [list(v.classes) or ["none"] for v in c.variants],
+    }
+    stale = tuple(tuple((str(k), str(val)) for k, val in entry.items()) for entry in c.stale)
+    return SetPage(
+        name=c.name,
+        title=c.title,
+        base=c.base,
+        engine=c.engine,
+        single=c.single,
+        witnesses=witnesses,
+        sigla=sigla,
+        matrix=tuple(matrix),
+        text=_marked_text(base_text, spans),
+        entries=tuple(entries),
+        filters=filters,
+        counts=counts,
+        stale=stale,
+        data=data,
+    )
+
+
+def index_page(collations: Sequence[Collation]) -> IndexPage:
+    rows = tuple(
+        IndexRow(
+            name=c.name,
+            title=c.title,
+            href=f"{c.name}.html",
+            sigla=tuple(w.siglum for w in c.witnesses),
+            variants=len(c.variants),
+            substantive=c.substantive,
+            unreviewed=sum(1 for v in c.variants if v.status == "unreviewed"),
+            single=c.single,
+        )
+        for c in sorted(collations, key=lambda c: c.name)
+    )
+    return IndexPage(
+        rows=rows,
+        sets=len(rows),
+        variants=sum(r.variants for r in rows),
+        substantive=sum(r.substantive for r in rows),
+        unreviewed=sum(r.unreviewed for r in rows),
+    )
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("collate", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+@cache
+def _asset(name: str) -> str:
+    return (resources.files("collate") / "templates" / name).read_text(encoding="utf-8")
+
+
+def _csp_hash(script: str) -> str:
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return "sha256-" + base64.b64encode(digest).decode("ascii")
+
+
+def _render(template: str, with_script: bool, **context) -> str:
+    script = _asset("report.js")
+    if "</script" in script.lower():  # our own file; guard against an edit that breaks the page
+        raise ValueError("report.js must not contain </script")
+    return _environment().get_template(template).render(
+        css=_asset("report.css"), script=script, script_hash=_csp_hash(script), with_script=with_script, **context
+    )
+
+
+def render(c: Collation) -> str:
+    """The page for one set."""
+    page = set_page(c)
+    return _render("set.html.j2", with_script=bool(page.entries), page=page)
+
+
+def render_index(collations: Sequence[Collation]) -> str:
+    """The index of every set, linking to each set's page."""
+    return _render("index.html.j2", with_script=False, index=index_page(collations))

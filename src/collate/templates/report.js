@@ -1,0 +1,126 @@
+/* collate report: filters, counts and next/previous variant.
+   Filters work by writing one small stylesheet (the entries carry their kind,
+   status and classes as CSS classes), so a page with thousands of variants does
+   no work per entry, at load or on a change. */
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+  var dataNode = document.getElementById("collate-data");
+  if (!dataNode) { return; }
+  var data = JSON.parse(dataNode.textContent);
+  var ids = data.ids;
+  var position = {};
+  ids.forEach(function (id, i) { position[id] = i; });
+  var form = document.getElementById("filters");
+  var boxes = Array.prototype.slice.call(form.querySelectorAll("input[type=checkbox]"));
+  var shown = document.getElementById("shown");
+  var style = document.createElement("style");
+  document.head.appendChild(style);
+  var visible = ids.slice();
+  var visibleSet = null;  // null: everything is visible
+
+  function checked(group) {
+    var out = {};
+    boxes.forEach(function (b) { if (b.dataset.group === group && b.checked) { out[b.value] = true; } });
+    return out;
+  }
+
+  function cls(name) { return "." + CSS.escape(name); }
+
+  function apply() {
+    var kinds = checked("kind"), statuses = checked("status"), classes = checked("class");
+    var hidden = [];
+    boxes.forEach(function (b) {
+      if (b.checked) { return; }
+      if (b.dataset.group === "kind") { hidden.push(cls("k-" + b.value)); }
+      if (b.dataset.group === "status") { hidden.push(cls("st-" + b.value)); }
+    });
+    var classBoxes = boxes.filter(function (b) { return b.dataset.group === "class"; });
+    var onClasses = classBoxes.filter(function (b) { return b.checked; });
+    if (onClasses.length < classBoxes.length) {
+      // shown when any of its classes is checked
+      hidden.push(".v" + onClasses.map(function (b) { return ":not(" + cls("c-" + b.value) + ")"; }).join(""));
+    }
+    if (hidden.length) {
+      var list = hidden.join(", ");
+      style.textContent = "#apparatus .entry:is(" + list + ") { display: none; }\n" +
+        "#text .vm:is(" + list + ") { border-bottom-color: transparent; background: none; color: inherit; }\n" +
+        "#text .vm:is(" + list + ") sup { display: none; }\n";
+    } else {
+      style.textContent = "";
+    }
+    visible = [];
+    visibleSet = {};
+    for (var i = 0; i < ids.length; i++) {
+      var anyClass = data.classes[i].some(function (c) { return classes[c]; });
+      if (kinds[data.kind[i]] && statuses[data.status[i]] && anyClass) {
+        visible.push(ids[i]);
+        visibleSet[ids[i]] = true;
+      }
+    }
+    shown.textContent = "Showing " + visible.length + " of " + ids.length + " variant" + (ids.length === 1 ? "" : "s");
+  }
+
+  function current() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    if (id.slice(0, 2) === "t-") { id = id.slice(2); }
+    return Object.prototype.hasOwnProperty.call(position, id) ? id : null;
+  }
+
+  function go(id) {
+    if (location.hash === "#" + id) {
+      reveal(id);
+    } else {
+      location.hash = id;  // scrolls, and :target highlights it
+    }
+    var node = document.getElementById(id);
+    if (node) { node.focus({ preventScroll: true }); }
+  }
+
+  function step(delta) {
+    if (!visible.length) { return; }
+    var id = current();
+    var at = id === null ? -1 : position[id];
+    var target = null;
+    if (delta > 0) {
+      for (var i = 0; i < visible.length; i++) { if (position[visible[i]] > at) { target = visible[i]; break; } }
+      if (target === null && at === -1) { target = visible[0]; }
+    } else {
+      for (var j = visible.length - 1; j >= 0; j--) {
+        if (at === -1 || position[visible[j]] < at) { target = visible[j]; break; }
+      }
+    }
+    if (target !== null) { go(target); }
+  }
+
+  function reveal(id) {
+    // a link to a variant the filters hide shows everything again
+    if (visibleSet && !visibleSet[id]) {
+      boxes.forEach(function (b) { b.checked = true; });
+      apply();
+    }
+    var node = document.getElementById(id);
+    if (node) { node.scrollIntoView({ block: "center" }); }
+  }
+
+  form.addEventListener("change", apply);
+  document.getElementById("show-all").addEventListener("click", function () {
+    boxes.forEach(function (b) { b.checked = true; });
+    apply();
+  });
+  document.getElementById("next-variant").addEventListener("click", function () { step(1); });
+  document.getElementById("prev-variant").addEventListener("click", function () { step(-1); });
+  window.addEventListener("hashchange", function () {
+    var id = current();
+    if (id !== null && location.hash.slice(1, 3) !== "t-") { reveal(id); }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) { return; }
+    var t = event.target;
+    if (t && (t.isContentEditable || /^(TEXTAREA|SELECT)$/.test(t.tagName) ||
+              (t.tagName === "INPUT" && !/^(checkbox|radio|button)$/.test(t.type)))) { return; }
+    if (event.key === "j" || event.key === "n") { step(1); event.preventDefault(); }
+    else if (event.key === "k" || event.key === "p") { step(-1); event.preventDefault(); }
+  });
+  apply();
+}());
