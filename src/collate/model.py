@@ -127,6 +127,11 @@ class Reading:
     column: int
     end_line: int
     end_column: int
+    #: where the reading stands in the witness's text (``Witness.text``, what is
+    #: collated): character offsets, end exclusive; -1 when not known. A TEI
+    #: witness's line/column are in its XML file, these are in its text.
+    offset: int = -1
+    end_offset: int = -1
 
 
 @dataclass(frozen=True)
@@ -186,6 +191,9 @@ class Collation:
     #: stale apparatus entries and other notes for people (filled by apparatus)
     stale: tuple[dict, ...] = ()
     prepared: tuple[Prepared, ...] = field(default=(), repr=False, compare=False)
+    #: the alignment: each column maps a siglum to the index of its segment in
+    #: ``prepared`` (align.Columns); for reporters that show the whole table
+    columns: tuple[dict[str, int], ...] = field(default=(), repr=False, compare=False)
 
     @property
     def single(self) -> bool:

@@ -42,7 +42,7 @@ def collate_set(wset: WitnessSet, engine: str = "collatex") -> Collation:
         variants = find_variants(prepared, columns, rules, wset.base)
         metrics = all_metrics(prepared, columns)
     else:
-        variants, metrics = [], ()
+        variants, metrics, columns = [], (), []
     summaries = tuple(
         WitnessSummary(
             siglum=p.witness.siglum,
@@ -64,6 +64,7 @@ def collate_set(wset: WitnessSet, engine: str = "collatex") -> Collation:
         metrics=metrics,
         engine=engine,
         prepared=tuple(prepared),
+        columns=tuple(columns),
     )
 
 

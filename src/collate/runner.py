@@ -18,6 +18,18 @@ from .reporters import write_output
 DEFAULT_FORMATS = ("json", "html")
 
 
+def _render_tei(collation: Collation) -> str:
+    from .reporters import tei  # imported when asked for
+
+    return tei.render(collation)
+
+
+def _render_collatex(collation: Collation) -> str:
+    from .reporters import collatex
+
+    return collatex.render(collation)
+
+
 def reporters_for(formats: Sequence[str] | None) -> dict[str, tuple[str, Callable[[Collation], str]]]:
     """format name -> (file suffix, render function)."""
     from .reporters import html as html_reporter
@@ -26,6 +38,8 @@ def reporters_for(formats: Sequence[str] | None) -> dict[str, tuple[str, Callabl
     table: dict[str, tuple[str, Callable[[Collation], str]]] = {
         "json": (".json", json_reporter.render),
         "html": (".html", html_reporter.render),
+        "tei": (".xml", _render_tei),
+        "collatex": (".collatex.json", _render_collatex),
     }
     chosen = list(formats or DEFAULT_FORMATS)
     unknown = [f for f in chosen if f not in table]

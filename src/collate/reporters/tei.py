@@ -1,0 +1,262 @@
+"""The TEI P5 critical apparatus: ``reports/<set>.xml``, parallel segmentation.
+
+* ``teiHeader``: ``titleStmt``, ``publicationStmt``, ``encodingDesc`` (the
+  variant encoding, and a taxonomy defining every category the apparatus
+  points at: variant classes ``#c-case``..., ``#c-substantive``,
+  ``#c-accidental``, ``#c-layout``, statuses ``#status-recorded``...), and
+  ``sourceDesc/listWit``: one ``witness`` per siglum (``@xml:id``, ``@n`` = the
+  siglum, its label, an ``idno`` with the file, a ``ref`` to its source).
+* ``text/body/ab`` (``xml:space="preserve"``): the text the witnesses share,
+  as plain text, and each variant as
+  ``<app xml:id="app-<id>" type="<kind>" ana="#c-substantive #c-case #status-recorded">``
+  holding ``<lem wit="#BASE ...">`` (the base's reading, with every witness
+  that reads exactly the same) and one ``<rdg wit=... type=...>`` per other
+  reading (``@type`` ``substantive`` when it is outside the base's group,
+  ``accidental`` when it differs from the lemma only in what the variant's
+  classes explain). Readings that differ only accidentally among themselves
+  stand together in ``<rdgGrp type="accidental" ana="#c-...">``. The editor's
+  note is a ``<note type="editorial">`` in the ``app``; a transposition points at
+  its partner with ``@corresp``.
+* Spacing or line breaks that differ between witnesses where their words agree
+  are not variants, but the text must come back exactly: such a difference is
+  added to the neighbouring ``app`` when it touches one, or else stands in an
+  ``<app type="layout" ana="#c-layout">`` of its own (no id, not in the
+  apparatus file).
+
+Reading a witness back — the common text plus, in each ``app``, the ``lem`` or
+``rdg`` whose ``@wit`` names it — gives its text exactly
+(:func:`collate.tei.apparatus_witness_text`). Characters XML 1.0 cannot hold
+(control characters other than tab and line ends) are written as U+FFFD.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from .. import __version__
+from ..model import CLASSES, STATUSES, Collation, Variant
+
+TEI = "http://www.tei-c.org/ns/1.0"
+XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_NCNAME = re.compile(r"^[A-Za-z_][\w.\-]*$")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_RESERVED = ("c-", "status-", "app-", "wit-")
+
+CATEGORY_TEXT = {
+    "substantive": "a variant no normalization rule explains: a word added, dropped or replaced",
+    "accidental": "a variant explained completely by the normalization rules (house style)",
+    "layout": "spacing or line breaks that differ where the words agree; not a variant",
+}
+
+
+def _sub(parent: etree._Element, tag: str, attrib: dict[str, str] | None = None, text: str | None = None):
+    el = etree.SubElement(parent, f"{{{TEI}}}{tag}", attrib or {})
+    if text:
+        el.text = _clean(text)
+    return el
+
+
+def _clean(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def witness_ids(sigla: list[str]) -> dict[str, str]:
+    """An ``xml:id`` for each siglum: the siglum itself when it is a valid, unreserved name."""
+    ids: dict[str, str] = {}
+    used: set[str] = set()
+    for n, siglum in enumerate(sigla, 1):
+        candidate = siglum
+        if not _NCNAME.match(siglum) or siglum.startswith(_RESERVED):
+            candidate = "wit-" + re.sub(r"[^\w.-]", "_", siglum)
+        if candidate in used:
+            candidate = f"wit-{n}-{candidate}"
+        used.add(candidate)
+        ids[siglum] = candidate
+    return ids
+
+
+def render(c: Collation) -> str:
+    """The TEI document for one collation."""
+    sigla = [w.siglum for w in c.witnesses]
+    ids = witness_ids(sigla)
+    root = etree.Element(f"{{{TEI}}}TEI", nsmap={None: TEI})
+    _header(root, c, ids)
+    text = _sub(root, "text")
+    body = _sub(text, "body")
+    ab = _sub(body, "ab", {XML_SPACE: "preserve"})
+    _body(ab, c, sigla, ids)
+    return etree.tostring(root, encoding="unicode", xml_declaration=False).join(
+        ['<?xml version="1.0" encoding="UTF-8"?>\n', "\n"]
+    )
+
+
+# -- header ------------------------------------------------------------------------
+
+
+def _header(root: etree._Element, c: Collation, ids: dict[str, str]) -> None:
+    header = _sub(root, "teiHeader")
+    file_desc = _sub(header, "fileDesc")
+    title_stmt = _sub(file_desc, "titleStmt")
+    _sub(title_stmt, "title", text=c.title or c.name)
+    publication = _sub(file_desc, "publicationStmt")
+    _sub(publication, "p", text=f"Critical apparatus of the set {c.name}, written by collate {__version__}"
+                                f" (alignment engine: {c.engine}; base text: {c.base}).")
+    source_desc = _sub(file_desc, "sourceDesc")
+    list_wit = _sub(source_desc, "listWit")
+    for w in c.witnesses:
+        witness = _sub(list_wit, "witness", {XML_ID: ids[w.siglum], "n": w.siglum})
+        witness.text = _clean(w.label or w.siglum)
+        if w.file:
+            _sub(witness, "idno", {"type": "file"}, w.file)
+        if w.source:
+            if re.match(r"^[a-z][a-z0-9+.-]*:", w.source):
+                _sub(witness, "ref", {"target": w.source}, w.source)
+            else:
+                _sub(witness, "note", {"type": "source"}, w.source)
+    encoding = _sub(header, "encodingDesc")
+    _sub(encoding, "variantEncoding", {"method": "parallel-segmentation", "location": "internal"})
+    class_decl = _sub(encoding, "classDecl")
+    taxonomy = _sub(class_decl, "taxonomy", {XML_ID: "collate-categories"})
+    for name in ("substantive", "accidental", "layout", *CLASSES):
+        category = _sub(taxonomy, "category", {XML_ID: f"c-{name}"})
+        _sub(category, "catDesc", text=CATEGORY_TEXT.get(name, f"variant class: {name}"))
+    for status in STATUSES:
+        category = _sub(taxonomy, "category", {XML_ID: f"status-{status}"})
+        _sub(category, "catDesc", text=f"editor's status: {status}")
+    etree.indent(header, space=" ", level=1)
+    root.text = "\n "
+    header.tail = "\n "
+
+
+# -- body: the shared text and the apps ----------------------------------------------
+
+
+def _spans(c: Collation, sigla: list[str]) -> list[tuple[Variant, dict[str, tuple[int, int]]]]:
+    """Each variant with each witness's span in its text, made contiguous and in order."""
+    cursor = dict.fromkeys(sigla, 0)
+    out = []
+    for v in c.variants:
+        spans = {}
+        for s in sigla:
+            r = v.readings[s]
+            start = max(r.offset, cursor[s]) if r.offset >= 0 else cursor[s]
+            end = max(r.end_offset, start)
+            spans[s] = (start, end)
+            cursor[s] = end
+        out.append((v, spans))
+    return out
+
+
+def _body(ab: etree._Element, c: Collation, sigla: list[str], ids: dict[str, str]) -> None:
+    texts = {w.siglum: w.text for w in c.witnesses}
+    # items: ("text", {siglum: str}) and ("app", variant, {siglum: str}) in order
+    items: list[list] = []
+    cursor = dict.fromkeys(sigla, 0)
+    for v, spans in _spans(c, sigla):
+        items.append(["text", {s: texts[s][cursor[s]:spans[s][0]] for s in sigla}])
+        items.append(["app", v, {s: texts[s][spans[s][0]:spans[s][1]] for s in sigla}])
+        cursor = {s: spans[s][1] for s in sigla}
+    items.append(["text", {s: texts[s][cursor[s]:] for s in sigla}])
+
+    expanded: list[list] = []
+    for i, item in enumerate(items):
+        if item[0] == "app":
+            expanded.append(item)
+            continue
+        parts = item[1]
+        values = list(parts.values())
+        if len(set(values)) == 1:
+            expanded.append(["text", values[0]])
+            continue
+        prefix = _common_prefix(values)
+        suffix = _common_suffix([v[len(prefix):] for v in values])
+        middle = {s: p[len(prefix):len(p) - len(suffix)] for s, p in parts.items()}
+        previous = expanded[-1] if expanded and expanded[-1][0] == "app" else None
+        following = items[i + 1] if i + 1 < len(items) else None
+        if not prefix and previous is not None:
+            for s in sigla:
+                previous[2][s] += middle[s]
+            expanded.append(["text", suffix])
+        elif not suffix and following is not None:
+            expanded.append(["text", prefix])
+            for s in sigla:
+                following[2][s] = middle[s] + following[2][s]
+        else:
+            expanded.append(["text", prefix])
+            expanded.append(["layout", None, middle])
+            expanded.append(["text", suffix])
+
+    last: etree._Element | None = None
+    for item in expanded:
+        if item[0] == "text":
+            if not item[1]:
+                continue
+            if last is None:
+                ab.text = (ab.text or "") + _clean(item[1])
+            else:
+                last.tail = (last.tail or "") + _clean(item[1])
+            continue
+        last = _app(ab, item[1], item[2], c.base, sigla, ids)
+
+
+def _common_prefix(values: list[str]) -> str:
+    first, *rest = values
+    n = 0
+    while n < len(first) and all(n < len(v) and v[n] == first[n] for v in rest):
+        n += 1
+    return first[:n]
+
+
+def _common_suffix(values: list[str]) -> str:
+    reversed_prefix = _common_prefix([v[::-1] for v in values])
+    return reversed_prefix[::-1]
+
+
+def _wit(sigla: list[str], ids: dict[str, str]) -> str:
+    return " ".join(f"#{ids[s]}" for s in sigla)
+
+
+def _app(ab: etree._Element, v: Variant | None, readings: dict[str, str], base: str, sigla: list[str],
+         ids: dict[str, str]) -> etree._Element:
+    if v is None:  # layout only
+        app = _sub(ab, "app", {"type": "layout", "ana": "#c-layout"})
+        groups: tuple[tuple[str, ...], ...] = (tuple(sigla),)
+    else:
+        ana = ["#c-substantive" if v.substantive else "#c-accidental"]
+        ana += [f"#c-{cls}" for cls in v.classes]
+        ana.append(f"#status-{v.status}")
+        attrib = {XML_ID: f"app-{v.id}", "type": v.kind, "ana": " ".join(ana)}
+        if v.transposed_with:
+            attrib["corresp"] = f"#app-{v.transposed_with}"
+        app = _sub(ab, "app", attrib)
+        groups = tuple(tuple(s for s in g if s in readings) for g in v.groups)
+        missing = [s for s in sigla if not any(s in g for g in groups)]
+        groups = tuple(g for g in groups if g) + tuple((s,) for s in missing)
+    base_group = next(g for g in groups if base in g)
+    ordered = [base_group, *(g for g in groups if g is not base_group)]
+    classes_ana = " ".join(f"#c-{cls}" for cls in v.classes) if v is not None else "#c-layout"
+    for group in ordered:
+        by_text: dict[str, list[str]] = {}
+        for s in sigla:
+            if s in group:
+                by_text.setdefault(readings[s], []).append(s)
+        parent = app
+        if len(by_text) > 1 and v is not None:
+            attrib = {"type": "accidental"}
+            if classes_ana:
+                attrib["ana"] = classes_ana
+            parent = _sub(app, "rdgGrp", attrib)
+        for text, wits in by_text.items():
+            if base in wits:
+                el = _sub(parent, "lem", {"wit": _wit(wits, ids)})
+            else:
+                rdg_type = "layout" if v is None else "accidental" if group is base_group else "substantive"
+                el = _sub(parent, "rdg", {"wit": _wit(wits, ids), "type": rdg_type})
+            if text:
+                el.text = _clean(text)
+    if v is not None and v.note:
+        _sub(app, "note", {"type": "editorial"}, v.note)
+    return app
