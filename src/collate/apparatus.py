@@ -138,10 +138,28 @@ def parse(text: str, path: Path) -> tomlkit.TOMLDocument:
     try:
         return tomlkit.parse(text.removeprefix(BOM))
     except tomlkit.exceptions.ParseError as exc:
-        message = str(exc).split(" at line ")[0]
-        raise ApparatusError(f"invalid TOML: {message}", _shown(path), exc.line, exc.col) from None
-    except tomlkit.exceptions.TOMLKitError as exc:  # e.g. a key defined twice
-        raise ApparatusError(f"invalid TOML: {exc}", _shown(path), _key_line(text, str(exc))) from None
+        message = str(exc).split(" at line ")[0].rstrip(".")
+        # tomlkit counts columns from 0; people and editors count from 1
+        raise ApparatusError(f"invalid TOML: {message}", _shown(path), exc.line, exc.col + 1) from None
+    except tomlkit.exceptions.TOMLKitError as exc:  # a key given twice in one table
+        message = str(exc).rstrip(".")
+        found = re.match(r'Key "(.+)" already exists', message)
+        line = _repeated_key_line(text.removeprefix(BOM), found.group(1)) if found else None
+        raise ApparatusError(f"invalid TOML: {message}", _shown(path), line) from None
+
+
+def _repeated_key_line(text: str, key: str) -> int | None:
+    """The line where ``key`` is assigned a second time within one table."""
+    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+    seen = False
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.lstrip().startswith("["):
+            seen = False
+        elif pattern.match(line):
+            if seen:
+                return number
+            seen = True
+    return None
 
 
 def read_apparatus(path: Path) -> Apparatus:
@@ -331,6 +349,24 @@ def _new_entry(v: Variant) -> Any:
     return table
 
 
+def _set_key(table: Any, key: str, value: Any) -> None:
+    """Set ``key`` in an entry; a new key goes right after the entry's last key.
+
+    A plain ``table[key] = value`` would append after the comments that trail
+    the entry, and tomlkit reads a comment just above the next header as part
+    of this entry: the new line would land under a note meant for the next one.
+    """
+    if key in table:
+        table[key] = value
+        return
+    keys = list(table.keys())
+    container = getattr(table, "value", None)
+    if keys and hasattr(container, "_insert_after"):  # tomlkit has no public insert
+        container._insert_after(keys[-1], key, value)
+    else:
+        table[key] = value
+
+
 def _header(collation: Collation) -> str:
     return (
         f"# Apparatus of {collation.title or collation.name}: the editor's decision about each variant.\n"
@@ -379,11 +415,11 @@ def render(collation: Collation, text: str | None, path: Path) -> tuple[str, Syn
                 report.revived.append(v.id)
             touched = True
         if entry.readings != snapshot(v):
-            item["readings"] = _inline(snapshot(v))
+            _set_key(item, "readings", _inline(snapshot(v)))
             report.updated.append(v.id)
             touched = True
         if v.id in reattached_to and entry.context != v.context:
-            item["context"] = list(v.context)
+            _set_key(item, "context", list(v.context))
             touched = True
         if not touched and v.id not in reattached_to:
             report.unchanged += 1
@@ -392,7 +428,7 @@ def render(collation: Collation, text: str | None, path: Path) -> tuple[str, Syn
         if entry.stale:
             report.still_stale.append(entry.id)
             continue
-        table[entry.id]["stale"] = True
+        _set_key(table[entry.id], "stale", True)
         report.stale.append(entry.id)
     # 4. variants without an entry, in the order of the text
     for v in collation.variants:
