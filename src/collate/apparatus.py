@@ -389,13 +389,9 @@ def render(collation: Collation, text: str | None, path: Path) -> tuple[str, Syn
     body = original.removeprefix(BOM)
     entries = _entries(parse(body, path), body, path) if text is not None else {}
     m = match(collation.variants, entries)
-    # 1. re-attached entries: rename their headers in place
+    # 1. re-attached entries: rename them in the text, so each keeps its place and comments
     for entry, v in m.reattached:
-        body, n = _header_re(entry.id).subn(lambda g, new=v.id: g.group(1) + new + g.group(3), body, count=1)
-        if n != 1:
-            raise ApparatusError(
-                f"entry {entry.id} is not written as [variants.{entry.id}]; cannot re-attach it to {v.id}",
-                _shown(path), entry.line)
+        body = _rename(body, entry, v.id, path)
         report.reattached.append((entry.id, v.id))
     if text is None:
         body = _header(collation)
@@ -443,6 +439,25 @@ def render(collation: Collation, text: str | None, path: Path) -> tuple[str, Syn
     if not report.changed and text is not None:
         return original, report
     return bom + tomlkit.dumps(doc), report
+
+
+def _rename(body: str, entry: Entry, new: str, path: Path) -> str:
+    """Give an entry a new id in the file's text: its ``[variants.<id>]`` header, or its key.
+
+    An entry written as ``<id> = { ... }`` or with dotted keys (``<id>.status``)
+    under ``[variants]`` is renamed where its key starts a line.
+    """
+    key = re.escape(entry.id)
+    headers = re.compile(rf"^([ \t]*\[[ \t]*variants[ \t]*\.[ \t]*)(\"{key}\"|'{key}'|{key})([ \t]*[\].])", re.M)
+    body, n = headers.subn(lambda g: g.group(1) + new + g.group(3), body)  # [variants.<id>(.readings)]
+    if n:
+        return body
+    pattern = re.compile(rf"^([ \t]*)(\"{key}\"|'{key}'|{key})([ \t]*[=.])", re.M)
+    body, n = pattern.subn(lambda g: g.group(1) + new + g.group(3), body)
+    if n == 0:
+        raise ApparatusError(f"cannot find entry {entry.id} in the text to re-attach it to {new}",
+                             _shown(path), entry.line)
+    return body
 
 
 def sync(collation: Collation, path: Path | None = None) -> SyncReport:

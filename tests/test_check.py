@@ -1,0 +1,130 @@
+"""check.py and its reporters (text, json, github, junit) on the real edition.
+
+The 1933 Roosevelt–Litvinov set is collated from a scratch copy whose
+apparatus has one decision taken back (APP's omission of "to" made
+unreviewed), so each format's exact output can be asserted.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from collate.check import check, needs_review, primary
+from collate.config import Config
+from collate.model import Problem
+from collate.reporters import checktext, github, junit
+from collate.review import check_paths
+
+LITVINOV = "1933-11-23-roosevelt-to-litvinov"
+TO_KALININ = "3800165530"
+PROBLEM = (f"witnesses/{LITVINOV}/app.txt:5:270: unreviewed variant {TO_KALININ}, substantive omission:"
+           ' "to" FRUS (frus-1933-39-d46.txt:2:292) | absent APP')
+SUMMARY = "collate check: 1 problem (1 unreviewed) in 1 of 2 sets; 16 variants in 2 sets (16 needing review)"
+
+
+@pytest.fixture
+def result(edition_copy: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(edition_copy.parent)
+    path = edition_copy / LITVINOV / "apparatus.toml"
+    text = path.read_text(encoding="utf-8")
+    at = text.index(f"[variants.{TO_KALININ}]")
+    path.write_text(text[:at] + text[at:].replace('status = "recorded"', 'status = "unreviewed"', 1),
+                    encoding="utf-8")
+    return check_paths([Path("witnesses/1933-10-10-roosevelt-to-kalinin"), Path(f"witnesses/{LITVINOV}")],
+                       Config())
+
+
+def test_text(result) -> None:
+    assert checktext.render_text(result) == f"{PROBLEM}\n{SUMMARY}\n"
+
+
+def test_github_annotations(result) -> None:
+    assert github.render(result) == (
+        f"::error title=collate (unreviewed),file=witnesses/{LITVINOV}/app.txt,line=5,col=270,"
+        f"endLine=5,endColumn=270::{PROBLEM}\n{SUMMARY}\n"
+    )
+
+
+def test_github_escapes_like_actions_core() -> None:
+    p = Problem(path="a,b:c%.txt", line=3, column=4, message="50% off\r\nnext", code="stale")
+    assert github.annotation(p) == (
+        "::error title=collate (stale),file=a%2Cb%3Ac%25.txt,line=3,col=4::a,b:c%25.txt:3:4: 50%25 off%0D%0Anext"
+    )
+
+
+def test_junit(result) -> None:
+    root = ET.fromstring(junit.render(result))
+    assert (root.tag, root.get("tests"), root.get("failures"), root.get("errors")) == ("testsuites", "16", "1", "0")
+    suites = {s.get("name"): s for s in root}
+    assert list(suites) == ["1933-10-10-roosevelt-to-kalinin", LITVINOV]
+    assert [(s.get("tests"), s.get("failures")) for s in suites.values()] == [("9", "0"), ("7", "1")]
+    # a clean set: a passing test case per variant
+    kalinin = suites["1933-10-10-roosevelt-to-kalinin"]
+    assert all(case.find("failure") is None for case in kalinin)
+    assert [c.get("name") for c in kalinin][:2] == ["variant 918fd09f50", "variant bbe55987f0"]
+    failing = [c for c in suites[LITVINOV] if c.find("failure") is not None]
+    assert len(failing) == 1
+    case = failing[0]
+    assert case.attrib == {"name": f"variant {TO_KALININ}", "classname": LITVINOV,
+                           "file": f"witnesses/{LITVINOV}/app.txt", "line": "5", "column": "270"}
+    failure = case.find("failure")
+    assert failure.get("type") == "unreviewed"
+    assert failure.get("message") == PROBLEM.split(": ", 1)[1]
+    assert failure.text == PROBLEM
+
+
+def test_junit_replaces_characters_xml_cannot_hold() -> None:
+    from collate.check import CheckResult, SetResult
+
+    p = Problem(path="w.txt", line=1, column=1, message="bad \x0c char", set="s", variant="v1", code="error")
+    result = CheckResult((SetResult("s", "s", (("v1", True),), (p,), {"v1": ("w.txt", 1, 1)}),))
+    root = ET.fromstring(junit.render(result))
+    assert root.find("testsuite/testcase/failure").get("message") == "bad #x0C char"
+
+
+def test_json(result) -> None:
+    data = json.loads(checktext.render_json(result))
+    assert data["format"] == 1 and data["ok"] is False and data["summary"] == SUMMARY
+    assert data["problems"] == [{
+        "file": f"witnesses/{LITVINOV}/app.txt", "line": 5, "column": 270, "end_line": 5, "end_column": 270,
+        "code": "unreviewed", "set": LITVINOV, "variant": TO_KALININ, "message": PROBLEM.split(": ", 1)[1],
+    }]
+    assert [(s["set"], s["ok"], s["variants"], s["problems"]) for s in data["sets"]] == [
+        ("1933-10-10-roosevelt-to-kalinin", True, 9, 0), (LITVINOV, False, 7, 1)]
+
+
+def test_check_prints_nothing_and_follows_the_settings(result, capsys) -> None:
+    assert [p.code for p in result.problems] == ["unreviewed"]
+    capsys.readouterr()
+    # a substantive variant needs review whatever the settings
+    collations = _collations()
+    config = Config(ignore_classes=["case", "word-division", "punctuation", "abbreviation"], accidentals=False)
+    assert all(needs_review(v, config.ignore_classes, config.accidentals) == v.substantive
+               for c in collations for v in c.variants)
+    unreviewed = check(collations, Config()).problems
+    assert len(unreviewed) == 16  # nothing decided: every variant of both sets
+    assert len(check(collations, config).problems) == 11  # the substantive ones
+    only_case = Config(ignore_classes=["case"])
+    assert {p.variant for p in check(collations, Config()).problems} - {
+        p.variant for p in check(collations, only_case).problems} == {"27674f8e29", "dbf6e15125"}
+    assert capsys.readouterr() == ("", "")
+
+
+def _collations():
+    from collate.config import load_config
+    from collate.pipeline import collate_paths
+
+    root = Path(__file__).resolve().parent.parent / "witnesses"
+    return collate_paths([root / "1933-10-10-roosevelt-to-kalinin", root / LITVINOV], load_config(root))
+
+
+def test_a_problem_points_at_the_witness_that_departs() -> None:
+    by_id = {v.id: v for c in _collations() for v in c.variants}
+    assert primary(by_id[TO_KALININ], "FRUS") == "APP"  # APP lacks "to"
+    assert primary(by_id["a45f0d1f32"], "FRUS") == "APP"  # the signature, APP only
+    assert re.fullmatch(r"[0-9a-f]{10}", TO_KALININ)
