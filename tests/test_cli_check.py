@@ -372,3 +372,27 @@ def test_run_lists_stale_entries_in_the_report(litvinov: Path) -> None:
     assert stale["readings"] == {"FRUS": "to", "APP": ""}
     assert stale["file"] == f"witnesses/{LITVINOV}/apparatus.toml"
     assert stale["line"] == where(litvinov / "apparatus.toml", f"[variants.{TO_KALININ}]")[0]
+
+
+def test_one_broken_file_stops_the_run_before_any_file_is_written(edition: Path) -> None:
+    kalinin = edition / KALININ / "apparatus.toml"
+    broken = kalinin.read_text(encoding="utf-8").replace('status = "recorded"', "status = recorded", 1)
+    kalinin.write_text(broken, encoding="utf-8")
+    litvinov = edition / LITVINOV / "apparatus.toml"
+    before = litvinov.read_bytes()
+    edit(edition / LITVINOV / "app.txt", "pleasant journey", "plesant journey")  # litvinov has work to do
+    result = run("apparatus", "witnesses")
+    assert result.exit_code == 2
+    assert result.stderr.removeprefix("Error: ").startswith(f"witnesses/{KALININ}/apparatus.toml:")
+    assert litvinov.read_bytes() == before and kalinin.read_text(encoding="utf-8") == broken
+
+
+def test_output_file_gets_the_report_and_stdout_the_summary(litvinov: Path) -> None:
+    edit(litvinov / "app.txt", "pleasant journey", "plesant journey")
+    result = run("check", f"witnesses/{LITVINOV}", "--format", "junit", "--output", "out/check.xml")
+    assert result.exit_code == 1
+    assert result.output == ("collate check: 1 problem (1 unreviewed) in 1 of 1 set;"
+                             " 8 variants in 1 set (8 needing review)\n")
+    xml = Path("out/check.xml").read_text(encoding="utf-8")
+    assert xml.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="collate check" tests="8"'
+                          ' failures="1" errors="0">')
