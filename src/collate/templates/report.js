@@ -45,7 +45,7 @@
       var list = hidden.join(", ");
       style.textContent = "#apparatus .entry:is(" + list + ") { display: none; }\n" +
         "#text .vm:is(" + list + ") { border-bottom-color: transparent; background: none; color: inherit; }\n" +
-        "#text .vm:is(" + list + ") sup { display: none; }\n";
+        "#text .vm:is(" + list + ") sup, #text .vm.point:is(" + list + ") { display: none; }\n";
     } else {
       style.textContent = "";
     }
