@@ -152,7 +152,7 @@ def _repeated_key_line(text: str, key: str) -> int | None:
     """The line where ``key`` is assigned a second time within one table."""
     pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
     seen = False
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text.split("\n"), 1):
         if line.lstrip().startswith("["):
             seen = False
         elif pattern.match(line):
@@ -240,7 +240,7 @@ def entry_line(text: str, vid: str) -> int:
 def _key_line(text: str, key: str, start: int = 1) -> int | None:
     """The first line at or after ``start`` that assigns ``key``, for messages."""
     pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
-    for number, line in enumerate(text.splitlines()[start - 1:], start):
+    for number, line in enumerate(text.split("\n")[start - 1:], start):
         if number > start and line.lstrip().startswith("["):
             break
         if pattern.match(line):
