@@ -26,8 +26,9 @@ class InputError(click.ClickException):
 
     exit_code = 2
 
-    def format_message(self) -> str:
-        return self.message
+    def show(self, file=None) -> None:  # type: ignore[no-untyped-def]
+        """``file:line:col: message``, nothing else: the form editors' tools and CI logs parse."""
+        click.echo(self.message, err=True)
 
 
 class CollateGroup(click.Group):

@@ -17,7 +17,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
+import regex
 from diff_match_patch import diff_match_patch
 from rapidfuzz import fuzz
 
@@ -53,8 +55,8 @@ def find_variants(
     """Every variation unit of an aligned set, in the order of the text."""
     by_siglum = {p.witness.siglum: p for p in prepared}
     sigla = [p.witness.siglum for p in prepared]
-    positions = _positions(prepared, columns)
-    units = _runs(positions, by_siglum, rules, sigla)
+    table = positions(prepared, columns)
+    units = _runs(table, by_siglum, rules, sigla)
     starts = {s: line_starts(p.witness.text) for s, p in by_siglum.items()}
     parts = [part for unit in units for part in _split_unrelated(unit, by_siglum, rules, base, sigla)]
     variants = _unique_ids([_variant(part, by_siglum, starts, rules, base, sigla) for part in parts])
@@ -64,8 +66,12 @@ def find_variants(
 # -- positions and runs ------------------------------------------------------------
 
 
-def _positions(prepared: Sequence[Prepared], columns: Columns) -> list[tuple[bool, dict[str, list[int]]]]:
-    """(is_column, {siglum: token indices}) for every gap and column in order."""
+def positions(prepared: Sequence[Prepared], columns: Columns) -> list[tuple[bool, dict[str, list[int]]]]:
+    """(is_column, {siglum: token indices}) for every gap and column in order.
+
+    This is the whole alignment at token level: walking it visits every token
+    of every witness exactly once, in order (the property tests hold it to that).
+    """
     gaps: list[dict[str, list[int]]] = [{} for _ in range(len(columns) + 1)]
     cols: list[dict[str, list[int]]] = [{} for _ in columns]
     for p in prepared:
@@ -97,6 +103,24 @@ def _text(p: Prepared, indices: Sequence[int], rules: Rules, classes: frozenset[
     return comparable(tokens, roles, rules, classes)
 
 
+def _texts(cells: dict[str, list[int]], by_siglum: dict[str, Prepared], rules: Rules,
+           sigla: list[str]) -> dict[str, str]:
+    """Each witness's text at one position.
+
+    Where every witness has the very same tokens (most places of a long text)
+    the text is worked out once: :func:`comparable` is the costly part of a book chapter.
+    """
+    signatures = set()
+    for s in sigla:
+        p = by_siglum[s]
+        signatures.add(tuple((p.tokens[i].text, p.tokens[i].kind, p.tokens[i].space, p.roles[i])
+                             for i in cells.get(s, ())))
+        if len(signatures) > 1:
+            return {s: _text(by_siglum[s], cells.get(s, ()), rules) for s in sigla}
+    text = _text(by_siglum[sigla[0]], cells.get(sigla[0], ()), rules)
+    return dict.fromkeys(sigla, text)
+
+
 def _runs(
     positions: list[tuple[bool, dict[str, list[int]]]],
     by_siglum: dict[str, Prepared],
@@ -110,11 +134,10 @@ def _runs(
     pending_after: list[_Unit] = []
     current_matched = False
     for index, (is_column, cells) in enumerate(positions):
-        texts = {s: _text(by_siglum[s], cells.get(s, ()), rules) for s in sigla}
-        empty = not any(cells.get(s) for s in sigla)
-        agree = len(set(texts.values())) == 1
-        if empty:
+        if not any(cells.get(s) for s in sigla):
             continue
+        texts = _texts(cells, by_siglum, rules, sigla)
+        agree = len(set(texts.values())) == 1
         if agree:
             if current is not None:
                 current.after = dict(cursor)
@@ -255,15 +278,7 @@ def _variant(
         kind = "omission"
     else:
         kind = "substitution"
-    dmp = diff_match_patch()
-    dmp.Diff_Timeout = 0
-    diffs = {}
-    for s in sigla:
-        if s == base:
-            continue
-        d = dmp.diff_main(base_text, readings[s].text)
-        dmp.diff_cleanupSemantic(d)
-        diffs[s] = tuple((op, text) for op, text in d)
+    diffs = {s: char_diff(base_text, readings[s].text) for s in sigla if s != base}
     fingerprint = "\x1f".join(
         [f"{s}={_id_text(parts[s], rules)}" for s in sorted(sigla)]
         + ["<", *unit.before_ctx, ">", *unit.after_ctx]
@@ -296,6 +311,7 @@ def _reading(p: Prepared, indices: Sequence[int], after: int, starts: list[int],
         first, last = p.tokens[indices[0]], p.tokens[indices[-1]]
         end = last.offset + len(last.text) + (len(last.space) if exact else 0)
         text = p.witness.text[first.offset:end]
+        start = first.offset
         line, column = first.line, first.column
     else:
         if after < len(p.tokens):
@@ -306,9 +322,14 @@ def _reading(p: Prepared, indices: Sequence[int], after: int, starts: list[int],
         else:
             end = 0
         text = ""
+        start = end
         line, column = position(starts, end)
     end_line, end_column = position(starts, end)
-    return Reading(p.witness.siglum, text, line, column, end_line, end_column)
+    locate = p.witness.meta.get("locate")
+    if locate is not None:  # text extracted from markup (TEI, JSON): point into that file
+        line, column = locate.position(start)
+        end_line, end_column = locate.end_position(end) if text else (line, column)
+    return Reading(p.witness.siglum, text, line, column, end_line, end_column, start, end)
 
 
 def _split_unrelated(
@@ -418,3 +439,68 @@ def _distance(a: _Unit, b: _Unit) -> int:
     return min(
         (b.tokens[s][0] if b.tokens[s] else b.after[s]) - a.after[s] for s in a.tokens
     )
+
+
+#: readings longer than this (characters, both sides) are diffed word by word first
+LONG_DIFF = 100
+
+
+_WORD = regex.compile(r"\s+|\w+|[^\w\s]")
+
+
+def _word_diff(dmp: diff_match_patch, a: str, b: str) -> list[tuple[int, str]]:
+    """Words first, then characters within each changed run of words.
+
+    diff-match-patch's own speed-up of this kind, its line mode, is no help for
+    a reading that is one long paragraph, and a plain character diff of two
+    such readings costs seconds in pure Python (Diff_Timeout must be 0 for a
+    whole diff).
+    """
+    words: list[str] = [""]
+    index: dict[str, int] = {}
+
+    def encode(text: str) -> str:
+        out = []
+        for word in _WORD.findall(text):
+            if word not in index:
+                index[word] = len(words)
+                words.append(word)
+            out.append(chr(index[word]))
+        return "".join(out)
+
+    coarse = dmp.diff_main(encode(a), encode(b), False)
+    dmp.diff_charsToLines(coarse, words)
+    out: list[tuple[int, str]] = []
+    deleted = inserted = ""
+    for op, text in [*coarse, (dmp.DIFF_EQUAL, "")]:
+        if op == dmp.DIFF_DELETE:
+            deleted += text
+        elif op == dmp.DIFF_INSERT:
+            inserted += text
+        else:
+            if deleted and inserted:
+                out.extend(dmp.diff_main(deleted, inserted, False))
+            elif deleted:
+                out.append((dmp.DIFF_DELETE, deleted))
+            elif inserted:
+                out.append((dmp.DIFF_INSERT, inserted))
+            deleted = inserted = ""
+            if text:
+                out.append((op, text))
+    dmp.diff_cleanupMerge(out)
+    return out
+
+
+@lru_cache(maxsize=4096)
+def char_diff(a: str, b: str) -> tuple[tuple[int, str], ...]:
+    """The character-level difference of ``b`` against ``a``, cleaned up for people to read.
+
+    Readings under :data:`LONG_DIFF` characters on either side (every variant
+    of a letter) get diff-match-patch's plain diff; longer ones (a paragraph
+    rewritten between editions) are diffed by words first.
+    """
+    dmp = diff_match_patch()
+    dmp.Diff_Timeout = 0
+    d = _word_diff(dmp, a, b) if min(len(a), len(b)) > LONG_DIFF else dmp.diff_main(a, b)
+    dmp.diff_cleanupSemantic(d)
+    return tuple((op, text) for op, text in d)
