@@ -163,7 +163,7 @@ class _Text:
             for ch in piece:
                 positions.append(j)
                 j += 2 if ch == "\n" and src.startswith("\r\n", j) else 1
-        for ch, at in zip(piece, positions):
+        for ch, at in zip(piece, positions, strict=True):
             if ch in " \t\n\r":
                 if not self.glue:
                     self.brk(_SPACE, at)
@@ -225,6 +225,7 @@ class _Reader:
     def element(self, node: _Node, name: str) -> None:
         out = self.out
         if name == "del":
+            # "at": the text offset just after the last character written before it
             self.deletions.append({"text": " ".join(_all_text(node).split()), "offset": node.offset,
                                    "at": len(out.chars)})
             return

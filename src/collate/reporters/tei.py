@@ -166,28 +166,19 @@ def _body(ab: etree._Element, c: Collation, sigla: list[str], ids: dict[str, str
         if item[0] == "app":
             expanded.append(item)
             continue
-        parts = item[1]
-        values = list(parts.values())
-        if len(set(values)) == 1:
-            expanded.append(["text", values[0]])
-            continue
-        prefix = _common_prefix(values)
-        suffix = _common_suffix([v[len(prefix):] for v in values])
-        middle = {s: p[len(prefix):len(p) - len(suffix)] for s, p in parts.items()}
-        previous = expanded[-1] if expanded and expanded[-1][0] == "app" else None
-        following = items[i + 1] if i + 1 < len(items) else None
-        if not prefix and previous is not None:
+        pieces = _stretch(item[1], sigla)
+        # spacing that differs right beside a variant joins that variant's readings
+        if pieces and pieces[0][0] == "layout" and expanded and expanded[-1][0] == "app":
+            previous = expanded[-1]
             for s in sigla:
-                previous[2][s] += middle[s]
-            expanded.append(["text", suffix])
-        elif not suffix and following is not None:
-            expanded.append(["text", prefix])
+                previous[2][s] += pieces[0][2][s]
+            pieces.pop(0)
+        if pieces and pieces[-1][0] == "layout" and i + 1 < len(items):
+            following = items[i + 1]
             for s in sigla:
-                following[2][s] = middle[s] + following[2][s]
-        else:
-            expanded.append(["text", prefix])
-            expanded.append(["layout", None, middle])
-            expanded.append(["text", suffix])
+                following[2][s] = pieces[-1][2][s] + following[2][s]
+            pieces.pop()
+        expanded.extend(pieces)
 
     last: etree._Element | None = None
     for item in expanded:
@@ -200,6 +191,37 @@ def _body(ab: etree._Element, c: Collation, sigla: list[str], ids: dict[str, str
                 last.tail = (last.tail or "") + _clean(item[1])
             continue
         last = _app(ab, item[1], item[2], c.base, sigla, ids)
+
+
+def _stretch(parts: dict[str, str], sigla: list[str]) -> list[list]:
+    """The text between two variants: shared text, and ``layout`` where only spacing differs.
+
+    Between variants the witnesses have the same words (the variants hold every
+    other difference); their spacing may still differ. Each run of whitespace
+    that differs becomes a layout piece of its own. If the words differ after all
+    (they should not), the part between the common prefix and suffix is one piece.
+    """
+    values = [parts[s] for s in sigla]
+    if len(set(values)) == 1:
+        return [["text", values[0]]]
+    splits = {s: re.split(r"(\S+)", parts[s]) for s in sigla}
+    first = splits[sigla[0]]
+    if all(len(p) == len(first) and p[1::2] == first[1::2] for p in splits.values()):
+        pieces: list[list] = []
+        for k in range(len(first)):
+            texts = {s: splits[s][k] for s in sigla}
+            if len(set(texts.values())) == 1:
+                if pieces and pieces[-1][0] == "text":
+                    pieces[-1][1] += texts[sigla[0]]
+                else:
+                    pieces.append(["text", texts[sigla[0]]])
+            else:
+                pieces.append(["layout", None, texts])
+        return pieces
+    prefix = _common_prefix(values)
+    suffix = _common_suffix([v[len(prefix):] for v in values])
+    middle = {s: p[len(prefix):len(p) - len(suffix)] for s, p in parts.items()}
+    return [["text", prefix], ["layout", None, middle], ["text", suffix]]
 
 
 def _common_prefix(values: list[str]) -> str:
