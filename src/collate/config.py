@@ -9,6 +9,7 @@ set's manifest are read the same way and unknown keys are named in a warning
 from __future__ import annotations
 
 import logging
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,20 +119,53 @@ def read_toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        column = getattr(exc, "colno", None)
-        message = str(exc.msg) if hasattr(exc, "msg") else str(exc).split(" (at line")[0]
+        message, line, column = _toml_error_position(exc, text)
         raise ConfigError(f"invalid TOML: {message}", path, line, column) from None
+
+
+def _toml_error_position(exc: tomllib.TOMLDecodeError, text: str) -> tuple[str, int | None, int | None]:
+    """The message, line and column of a TOML syntax error.
+
+    Python 3.11's tomllib puts the place only into the message ("(at line 2,
+    column 5)"), and says "(at end of document)" for an unclosed string or
+    bracket, which points nowhere useful; tomlkit's parser then names the line.
+    """
+    text_of = str(exc)
+    line, column = getattr(exc, "lineno", None), getattr(exc, "colno", None)
+    found = re.search(r" \(at line (\d+), column (\d+)\)$", text_of)
+    if found:
+        line, column = line or int(found.group(1)), column or int(found.group(2))
+    message = str(getattr(exc, "msg", "")) or re.sub(r" \(at (line \d+, column \d+|end of document)\)$", "", text_of)
+    if line is None:
+        import tomlkit
+
+        try:
+            tomlkit.parse(text)
+        except tomlkit.exceptions.ParseError as other:
+            line, column = other.line, other.col + 1
+        except Exception:  # noqa: BLE001 - only a better position was sought
+            pass
+    if line is None:
+        line = text.count("\n") + (0 if text.endswith("\n") else 1)
+    return message, line, column
+
+
+def _shown(path: Path) -> Path:
+    """A project file as messages should name it: relative to the current folder when inside it."""
+    try:
+        return path.relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
 
 
 def find_project_file(start: Path) -> tuple[Path, dict[str, Any]] | None:
     """The nearest ``collate.toml``, or ``pyproject.toml`` with ``[tool.collate]``."""
     start = start.resolve()
     for folder in [start, *start.parents] if start.is_dir() else start.parents:
-        candidate = folder / "collate.toml"
+        candidate = _shown(folder / "collate.toml")
         if candidate.is_file():
             return candidate, read_toml(candidate)
-        candidate = folder / "pyproject.toml"
+        candidate = _shown(folder / "pyproject.toml")
         if candidate.is_file():
             data = read_toml(candidate)
             tool = data.get("tool", {}).get("collate")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -109,8 +110,8 @@ def load_set(folder: Path, config: Config) -> WitnessSet:
             config.normalize, check_table(normalize_table, NORMALIZE_OPTIONS, "normalize", shown)
         )
     except ConfigError as exc:
-        key = exc.message.split(" ")[0].split(".")[-1]
-        raise WitnessError(exc.message, shown, _line_of(raw, key)) from None
+        raise WitnessError(exc.message, shown, _key_line(raw, exc.message)) from None
+    _check_rules(config, normalize, raw, shown)
     return WitnessSet(
         name=folder.name,
         path=folder,
@@ -120,6 +121,32 @@ def load_set(folder: Path, config: Config) -> WitnessSet:
         normalize=normalize,
         manifest=manifest,
     )
+
+
+def _key_line(raw: str, message: str) -> int | None:
+    """The manifest line of the ``normalize.<key>`` a message names ("normalize.case must be ...")."""
+    found = re.match(r"normalize\.([\w-]+)", message)
+    if not found:
+        return None
+    key = re.search(rf"^[ \t]*[\"']?{re.escape(found.group(1))}[\"']?[ \t]*=", raw, re.MULTILINE)
+    return raw.count("\n", 0, key.start()) + 1 if key else None
+
+
+def _check_rules(config: Config, normalize: dict[str, Any], raw: str, shown: str) -> None:
+    """Compile the set's rules now, so a bad regex or equivalence stops the run before any report is written.
+
+    A mistake in the project's own settings is blamed on the project file, not on every set.
+    """
+    from .normalize import compile_rules
+
+    try:
+        compile_rules(config.normalize, config.source)
+    except ConfigError as exc:
+        raise ConfigError(exc.message, config.source) from None
+    try:
+        compile_rules(normalize, shown)
+    except ConfigError as exc:
+        raise WitnessError(exc.message, shown, _key_line(raw, exc.message)) from None
 
 
 def _witness(folder: Path, entry: dict[str, Any], n: int, raw: str, shown: str, seen: dict[str, int]) -> Witness:
@@ -204,4 +231,8 @@ def read_witness(path: Path, siglum: str, label: str = "", source: str = "", fmt
     except OSError as exc:
         raise WitnessError(f"cannot read: {exc.strerror or exc}", shown) from None
     text = decode(data, shown)
+    if not text.strip():
+        # collated as it is (every word of the others is then missing from it), but
+        # an empty file is most often a save that went wrong: say so.
+        log.warning("%s: the witness is empty%s", shown, " (whitespace only)" if text else "")
     return Witness(siglum=siglum, path=path, label=label, source=source, text=text, display=shown)
