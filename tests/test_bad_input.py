@@ -15,7 +15,6 @@ file of the shipped edition in ``witnesses/``.
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 from collections.abc import Callable
@@ -302,16 +301,16 @@ def report_files(root: Path) -> list[str]:
 
 
 def assert_error(result, where: str | None, says: str) -> None:
-    """Exit 2, one line on stderr naming the file (and line), no traceback."""
+    """Exit 2, one line on stderr, ``file[:line[:col]]: message``, no traceback."""
     assert result.exit_code == 2, result.stderr + result.stdout
     lines = result.stderr.splitlines()
     assert len(lines) == 1, lines
     (line,) = lines
     if where is not None:
-        assert line.startswith(f"Error: {where}"), line
-        rest = line[len(f"Error: {where}"):]
-        # the place ends where the message starts: no wrong line number after the expected one
-        assert re.match(r"(\d+(:\d+)?)?: ", rest) if where.endswith(":") else re.match(r"(:\d+)?: ", rest), line
+        assert line.startswith(where), line
+        rest = line[len(where):]
+        # the place ends where the message starts: no other line number after the expected one
+        assert re.match(r"(\d+(:\d+)?)?: " if where.endswith(":") else r"(:\d+)?: ", rest), line
     assert says in line, line
 
 
@@ -328,7 +327,7 @@ def test_bad_input(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
     assert len(warnings) == len(result.stderr.splitlines()), result.stderr
     assert len(warnings) == len(case.warns), warnings
-    for expected, line in zip(case.warns, warnings):
+    for expected, line in zip(case.warns, warnings, strict=True):
         assert expected in line
     files = report_files(tmp_path)
     assert "s.json" in files and not [f for f in files if f.startswith(".")], files
