@@ -22,7 +22,6 @@ from collate.model import Collation
 from collate.pipeline import collate_set, load_sets
 from collate.reporters import html
 from collate.reporters.json import report_dict
-
 from conftest import TEST_SETS, WITNESSES
 
 WARM_SPRINGS = "1933-11-23-roosevelt-to-litvinov"
@@ -187,6 +186,17 @@ def test_page_is_self_contained(warm_springs: Collation) -> None:
         assert href.startswith("#") or href == "index.html" or href.startswith("https://"), href
 
 
+def test_stale_entries_are_listed(warm_springs: Collation) -> None:
+    stale = {"id": "0123456789", "status": "recorded", "note": "was <here>", "readings": {"FRUS": "x", "APP": ""},
+             "file": "witnesses/s/apparatus.toml", "line": 12}
+    doc = _doc(html.render(dataclasses.replace(warm_springs, stale=(stale,))))
+    (item,) = doc.xpath('//section[@id="stale"]//li')
+    assert " ".join(item.text_content().split()) == (
+        "witnesses/s/apparatus.toml:12 0123456789 recorded x FRUS | om. APP — was <here>"
+    )
+    assert not _doc(html.render(warm_springs)).xpath('//section[@id="stale"]')
+
+
 def test_render_is_deterministic(warm_springs: Collation) -> None:
     assert html.render(warm_springs) == html.render(warm_springs)
 
@@ -196,7 +206,7 @@ def test_index_lists_every_set_with_counts(tmp_path: Path) -> None:
     doc = _doc(html.render_index(collations))
     rows = doc.xpath("//table[@class='sets']/tbody/tr")
     assert [r.xpath(".//a/@href")[0] for r in rows] == [f"{c.name}.html" for c in sorted(collations, key=lambda c: c.name)]
-    for row, c in zip(rows, sorted(collations, key=lambda c: c.name)):
+    for row, c in zip(rows, sorted(collations, key=lambda c: c.name), strict=True):
         cells = [" ".join(td.text_content().split()) for td in row.xpath("./td")]
         if c.single:
             assert cells == [c.witnesses[0].siglum, "single witness — nothing to collate"]

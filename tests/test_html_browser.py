@@ -238,3 +238,36 @@ def test_screenshots_and_phone_width(reports: Path, open_page) -> None:
     desktop.page.pdf(path=str(ARTIFACTS / f"{WARM_SPRINGS}-print.pdf"))
     for page in (desktop, phone, index):
         page.assert_clean()
+
+
+DARWIN = ROOT / "benchmarks" / "darwin-origin-ch1"
+
+
+@pytest.mark.slow
+def test_a_long_set_renders_within_seconds(browser, tmp_path: Path) -> None:
+    """Darwin's chapter in six editions (hundreds of variants): the page loads and filters fast."""
+    from collate.config import ENGINES
+
+    if "anchored" not in ENGINES or not DARWIN.is_dir():
+        pytest.skip("the anchored engine or the Darwin benchmark set is not there")
+    out = tmp_path / "reports"
+    result = CliRunner().invoke(cli, ["run", str(DARWIN), "--engine", "anchored", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    variants = _json(out, DARWIN.name)["variants"]
+    assert len(variants) > 500
+    page = Page(browser, out / f"{DARWIN.name}.html")
+    try:
+        p = page.page
+        loaded = p.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
+        assert loaded < 5000, f"load took {loaded:.0f} ms"
+        assert p.locator("li.entry").count() == len(variants)
+        took = p.evaluate(
+            """() => { const t = performance.now();
+                       document.querySelector('input[data-group=kind][value=sub]').click();
+                       document.body.offsetHeight; return performance.now() - t; }"""
+        )
+        assert took < 2000, f"filtering took {took:.0f} ms"
+        assert p.locator("#shown").inner_text() == f"Showing {sum(not v['substantive'] for v in variants)} of {len(variants)} variants"
+        page.assert_clean()
+    finally:
+        page.close()

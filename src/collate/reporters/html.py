@@ -148,6 +148,17 @@ class FilterGroup:
 
 
 @dataclass(frozen=True)
+class StaleEntry:
+    """An apparatus entry whose variant no longer occurs: kept in the file, shown here."""
+
+    id: str
+    where: str
+    status: str
+    readings: str
+    note: str
+
+
+@dataclass(frozen=True)
 class SetPage:
     name: str
     title: str
@@ -161,7 +172,7 @@ class SetPage:
     entries: tuple[Entry, ...]
     filters: tuple[FilterGroup, ...]
     counts: dict
-    stale: tuple[tuple[tuple[str, str], ...], ...]
+    stale: tuple[StaleEntry, ...]
     #: what the script needs for counts and next/previous, one short list per entry
     data: dict
 
@@ -430,7 +441,16 @@ def set_page(c: Collation) -> SetPage:
         "status": [v.status for v in c.variants],
         "classes": [list(v.classes) or ["none"] for v in c.variants],
     }
-    stale = tuple(tuple((str(k), str(val)) for k, val in entry.items()) for entry in c.stale)
+    stale = tuple(
+        StaleEntry(
+            id=str(e.get("id", "")),
+            where=":".join(str(e[k]) for k in ("file", "line") if e.get(k)),
+            status=str(e.get("status", "")),
+            readings=" | ".join(f"{text or 'om.'} {siglum}" for siglum, text in dict(e.get("readings") or {}).items()),
+            note=str(e.get("note", "")),
+        )
+        for e in c.stale
+    )
     return SetPage(
         name=c.name,
         title=c.title,
