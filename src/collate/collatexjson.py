@@ -6,9 +6,10 @@ the Darwin corpus does, one per paragraph) is one set per unit, named
 ``<file stem>-<n>`` (1-based).
 
 * ``content`` is the witness's text, collated as it is.
-* ``tokens`` are joined into the text: each ``t`` as written, with a space
-  between two tokens when neither carries whitespace of its own (CollateX's
-  tokenizer leaves the trailing whitespace in ``t``). collate tokenizes the
+* ``tokens`` are joined into the text: each ``t`` as written. When the
+  tokens carry their whitespace (CollateX's tokenizer leaves the whitespace
+  after a word in ``t``: ``"red"`` then ``"."`` is ``red.``), nothing is added;
+  when no token of the witness does, they are joined with a space. collate tokenizes the
   text again its own way. Where a token's ``n`` differs from its ``t`` beyond
   what the normalization rules already explain, the pair becomes a ``spelling``
   equivalence of the set (``"t = n"``), so witnesses that CollateX would align
@@ -155,12 +156,15 @@ def _join_tokens(raw: str, tokens: list, shown: str, where: str, siglum: str) ->
     parts: list[str] = []
     offsets: list[int] = []
     end = 0
+    # CollateX's tokenizer keeps the whitespace after a word in its t; hand-made
+    # tokens have none, and are then joined with spaces
+    carried = any(isinstance(t, dict) and isinstance(t.get("t"), str) and t["t"] != t["t"].strip() for t in tokens)
     for i, token in enumerate(tokens, 1):
         t = token.get("t") if isinstance(token, dict) else None
         if not isinstance(t, _Located):
             raise WitnessError(f'{where}witness {siglum!r}: token {i} needs "t" (a string)', shown)
         spans = _literal_offsets(raw, t)
-        if parts and t and not parts[-1][-1:].isspace() and not t[:1].isspace():
+        if parts and t and not carried:
             parts.append(" ")
             offsets.append(end)  # the space stands where the previous token ended
         parts.append(str(t))
