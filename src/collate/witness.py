@@ -22,7 +22,7 @@ from .model import Witness, WitnessSet
 log = logging.getLogger("collate")
 
 MANIFEST = "set.toml"
-SET_KEYS = {"title", "base", "witness", "normalize", "description", "date"}
+SET_KEYS = {"title", "base", "witness", "normalize", "description", "date", "tei"}
 WITNESS_KEYS = {"siglum", "file", "label", "source", "format", "note"}
 
 
@@ -94,8 +94,13 @@ def load_set(folder: Path, config: Config) -> WitnessSet:
         raise WitnessError("no [[witness]] in the manifest", shown)
     witnesses: list[Witness] = []
     seen: dict[str, int] = {}
+    tei = None
+    if "tei" in data:  # how TEI witnesses are read ([tei] choice = [...]); see tei.py
+        from .tei import check_tei_options
+
+        tei = check_tei_options(data["tei"], shown, _line_of(raw, "[tei]"))
     for n, entry in enumerate(entries, 1):
-        witnesses.append(_witness(folder, entry, n, raw, shown, seen))
+        witnesses.append(_witness(folder, entry, n, raw, shown, seen, tei))
     sigla = [w.siglum for w in witnesses]
     base = data.get("base", sigla[0])
     if base not in sigla:
@@ -149,7 +154,9 @@ def _check_rules(config: Config, normalize: dict[str, Any], raw: str, shown: str
         raise WitnessError(exc.message, shown, _key_line(raw, exc.message)) from None
 
 
-def _witness(folder: Path, entry: dict[str, Any], n: int, raw: str, shown: str, seen: dict[str, int]) -> Witness:
+def _witness(
+    folder: Path, entry: dict[str, Any], n: int, raw: str, shown: str, seen: dict[str, int], tei: dict | None = None
+) -> Witness:
     unknown = sorted(set(entry) - WITNESS_KEYS)
     if unknown:
         log.warning("%s: unknown key%s in witness %d: %s", shown, "s" if len(unknown) > 1 else "", n, ", ".join(unknown))
@@ -171,7 +178,7 @@ def _witness(folder: Path, entry: dict[str, Any], n: int, raw: str, shown: str, 
         if key in entry and not isinstance(entry[key], str):
             raise WitnessError(f"witness {siglum!r}: {key} must be a string", shown, line)
     path = resolve_inside(folder, file, shown, file_line)
-    return read_witness(path, siglum, entry.get("label", ""), entry.get("source", ""), entry.get("format"))
+    return read_witness(path, siglum, entry.get("label", ""), entry.get("source", ""), entry.get("format"), tei)
 
 
 def resolve_inside(folder: Path, file: str, shown: str, line: int | None) -> Path:
@@ -216,14 +223,16 @@ def decode(data: bytes, shown: str) -> str:
         ) from None
 
 
-def read_witness(path: Path, siglum: str, label: str = "", source: str = "", fmt: str | None = None) -> Witness:
+def read_witness(
+    path: Path, siglum: str, label: str = "", source: str = "", fmt: str | None = None, options: dict | None = None
+) -> Witness:
     """Read one witness file. Loaders for other formats (TEI) hook in by suffix or ``format``."""
     shown = display_path(path)
     fmt = fmt or ("tei" if path.suffix.lower() == ".xml" else "text")
     if fmt == "tei":
         from .tei import read_tei_witness  # optional format, loaded only when used
 
-        return read_tei_witness(path, siglum, label, source, shown)
+        return read_tei_witness(path, siglum, label, source, shown, options)
     if fmt != "text":
         raise WitnessError(f"unknown witness format {fmt!r} (known: text, tei)", shown)
     try:
