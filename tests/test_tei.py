@@ -270,3 +270,19 @@ def test_run_writes_tei_and_collatex(tmp_path: Path):
     document = (tmp_path / "tei-synthetic.xml").read_bytes()
     assert apparatus_witness_text(document, "TEI") == read_tei_witness(SYNTHETIC / "letter.xml", "TEI",
                                                                         options={"choice": ["corr", "expan"]}).text
+
+
+def test_page_breaks_without_a_usable_number_are_still_page_markers(tmp_path: Path):
+    # synthetic: <pb/> without @n and with a folio number, against plain text without them
+    folder = tmp_path / "s"
+    folder.mkdir()
+    (folder / "a.txt").write_text("One two three four five six.\n", encoding="utf-8")
+    (folder / "b.xml").write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>One two <pb/>three'
+                                  ' four <pb n="12r"/>five <pb n="A-3"/>six.</p></body></text></TEI>', encoding="utf-8")
+    (folder / "set.toml").write_text(
+        '[[witness]]\nsiglum = "A"\nfile = "a.txt"\n\n[[witness]]\nsiglum = "B"\nfile = "b.xml"\n', encoding="utf-8")
+    (wset,) = load_sets([folder], Config())
+    assert wset.witnesses[1].text == "One two [Page] three four [Page 12r] five [Page] six.\n"
+    c = collate_set(wset, "collatex")
+    assert [(v.classes, v.readings["B"].text, v.readings["B"].column) for v in c.variants] == [
+        (("page-marker",), "[Page]", 65), (("page-marker",), "[Page 12r]", 81), (("page-marker",), "[Page]", 99)]
