@@ -37,7 +37,8 @@ QUOTES = str.maketrans(
 
 _DASHES = regex.compile(r"-{2,}")
 
-DEFAULT_PAGE_MARKER = r"\[\s*(?:Page|p\.)\s*[0-9ivxlcdm]+\s*\]"
+#: "[Page 812]", "[p. xii]", a folio "[Page 12r]", and "[Page]" (a TEI <pb/> without a number)
+DEFAULT_PAGE_MARKER = r"\[\s*(?:Page|p\.)(?:\s*[0-9ivxlcdm]+[rv]?)?\s*\]"
 
 #: Words after which a number at a line end is a reference, not a footnote marker.
 _NOT_BEFORE_MARKER = frozenset(
