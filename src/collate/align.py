@@ -13,8 +13,6 @@ lists them in cannot change the alignment.
 
 from __future__ import annotations
 
-import copy
-import json
 from collections.abc import Callable, Mapping, Sequence
 
 Columns = list[dict[str, int]]
@@ -28,22 +26,24 @@ def align_collatex(keys: Mapping[str, Sequence[str]]) -> Columns:
         return [{s: i} for s, k in present.items() for i in range(len(k))]
     from collatex import Collation, collate
 
+    # collate() adds fields to the token dicts it is given: these are made here, for it alone.
     data = {
         "witnesses": [
             {"id": siglum, "tokens": [{"t": key, "n": key, "i": i} for i, key in enumerate(seq)]}
             for siglum, seq in sorted(present.items())
         ]
     }
-    # collate() adds fields to the token dicts it is given: give it a copy.
-    collation = Collation.create_from_dict(copy.deepcopy(data))
-    result = json.loads(collate(collation, output="json", segmentation=False))
-    sigla = result["witnesses"]
+    collation = Collation.create_from_dict(data)
+    # the table itself, not its JSON rendering: the anchored engine calls this
+    # hundreds of times per book chapter
+    table = collate(collation, output="table", segmentation=False)
+    sigla = [row.header for row in table.rows]
     columns: Columns = []
-    for row in zip(*result["table"]):
+    for cells in zip(*(row.cells for row in table.rows), strict=True):
         column: dict[str, int] = {}
-        for siglum, cell in zip(sigla, row):
+        for siglum, cell in zip(sigla, cells, strict=True):
             if cell:
-                column[siglum] = cell[0]["i"]
+                column[siglum] = cell[0].token_data["i"]
         if column:
             columns.append(column)
     return columns

@@ -44,7 +44,7 @@ CHECK_OPTIONS: dict[str, tuple[tuple[type, ...], Any, str]] = {
 
 TOP_OPTIONS = {"normalize", "check", "engine", "output", "jobs", "base"}
 
-ENGINES = ("collatex",)
+ENGINES = ("anchored", "collatex")
 
 
 @dataclass

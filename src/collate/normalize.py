@@ -445,24 +445,32 @@ def join_word_division(prepared: Sequence[Prepared], rules: Rules) -> list[Prepa
     if not rules.word_division or len(prepared) < 2:
         return list(prepared)
     vocab = [frozenset(s.key for s in p.segments) for p in prepared]
+    owners: dict[str, list[int]] = {}
+    for w, words in enumerate(vocab):
+        for word in words:
+            owners.setdefault(word, []).append(w)
     bigrams = [
         frozenset(zip((s.key for s in p.segments), (s.key for s in p.segments[1:]))) for p in prepared
     ]
     out = []
     for w, p in enumerate(prepared):
-        others = [o for o in range(len(prepared)) if o != w]
         segs = list(p.segments)
+        seg_keys = [s.key for s in segs]
         result: list[Segment] = []
         i = 0
         while i < len(segs):
             joined = None
             for n in (3, 2):
-                group = segs[i:i + n]
-                if len(group) < n or not _adjacent(p, group):
+                if i + n > len(segs):
                     continue
-                key = "".join(s.key for s in group)
+                # the cheap test first: a book chapter has ~70,000 places to try
+                key = "".join(seg_keys[i:i + n])
+                group = segs[i:i + n]
+                having = [o for o in owners.get(key, ()) if o != w]
+                if not having or not _adjacent(p, group):
+                    continue
                 pairs = set(zip((s.key for s in group), (s.key for s in group[1:])))
-                if any(key in vocab[o] and not pairs <= bigrams[o] for o in others):
+                if any(not pairs <= bigrams[o] for o in having):
                     joined = Segment(key, group[0].start, group[-1].end)
                     i += n
                     break

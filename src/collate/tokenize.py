@@ -63,10 +63,14 @@ def tokenize(text: str) -> tuple[str, tuple[Token, ...]]:
             kind = "number"
         pending.append((piece, match.start(), kind))
         spaces.append("")
+    # offsets only grow: walk the line starts alongside instead of a search per token
     tokens = []
-    for (piece, offset, kind), space in zip(pending, spaces):
-        line, column = position(starts, offset)
-        tokens.append(Token(piece, space, offset, line, column, kind))
+    line = 0  # index into starts of the current token's line
+    last = len(starts) - 1
+    for (piece, offset, kind), space in zip(pending, spaces, strict=True):
+        while line < last and starts[line + 1] <= offset:
+            line += 1
+        tokens.append(Token(piece, space, offset, line + 1, offset - starts[line] + 1, kind))
     return lead, tuple(tokens)
 
 

@@ -441,7 +441,7 @@ def _distance(a: _Unit, b: _Unit) -> int:
     )
 
 
-#: readings longer than this (characters, both sides) are diffed word by word first
+#: readings longer than this (characters, either side) are diffed word by word first
 LONG_DIFF = 100
 
 
@@ -495,12 +495,13 @@ def _word_diff(dmp: diff_match_patch, a: str, b: str) -> list[tuple[int, str]]:
 def char_diff(a: str, b: str) -> tuple[tuple[int, str], ...]:
     """The character-level difference of ``b`` against ``a``, cleaned up for people to read.
 
-    Readings under :data:`LONG_DIFF` characters on either side (every variant
-    of a letter) get diff-match-patch's plain diff; longer ones (a paragraph
-    rewritten between editions) are diffed by words first.
+    Short readings (most variants of a letter) get diff-match-patch's plain
+    diff; where either is longer than :data:`LONG_DIFF` characters (a paragraph
+    rewritten between editions) they are diffed by words first: a plain diff
+    costs time in proportion to length times difference, seconds in pure Python.
     """
     dmp = diff_match_patch()
     dmp.Diff_Timeout = 0
-    d = _word_diff(dmp, a, b) if min(len(a), len(b)) > LONG_DIFF else dmp.diff_main(a, b)
+    d = _word_diff(dmp, a, b) if a and b and max(len(a), len(b)) > LONG_DIFF else dmp.diff_main(a, b)
     dmp.diff_cleanupSemantic(d)
     return tuple((op, text) for op, text in d)
