@@ -27,7 +27,7 @@ def make_set(folder: Path, texts: dict[str, str], base: str | None = None, norma
 
 
 def collate_texts(texts: dict[str, str], base: str | None = None, normalize: dict | None = None,
-                  engine: str = "collatex") -> Collation:
+                  engine: str | None = None) -> Collation:
     """Collate texts in memory, without files (synthetic witnesses)."""
     config = Config()
     settings = dict(config.normalize)
@@ -37,12 +37,13 @@ def collate_texts(texts: dict[str, str], base: str | None = None, normalize: dic
     )
     wset = WitnessSet(name="synthetic", path=Path("."), title="synthetic", witnesses=witnesses,
                       base=base or next(iter(texts)), normalize=settings)
-    return collate_set(wset, engine)
+    return collate_set(wset, engine or config.engine)
 
 
-def collate_folder(folder: Path, engine: str = "collatex") -> Collation:
-    (wset,) = load_sets([folder], Config())
-    return collate_set(wset, engine)
+def collate_folder(folder: Path, engine: str | None = None) -> Collation:
+    config = Config()
+    (wset,) = load_sets([folder], config)
+    return collate_set(wset, engine or config.engine)
 
 
 def summary(collation: Collation) -> list[tuple]:
