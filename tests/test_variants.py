@@ -81,6 +81,7 @@ def test_single_witness_set_has_nothing_to_collate() -> None:
         ("your message of October tenth.", "your message of October 10th.", ("numeral",)),
         ("Mr. Litvinoff, Commissar", "Mr. Litvinov, Commissar", ("spelling",)),
         ("caf\u00e9 society", "cafe\u0301 society", ("unicode",)),
+        ("your letter of November 16, 193346 informing me", "your letter of November 16, 1933 informing me", ("note-marker",)),
     ],
 )
 def test_each_rule_classes_its_variant_as_accidental(a: str, b: str, classes: tuple[str, ...]) -> None:
@@ -125,3 +126,8 @@ def test_unrelated_readings_are_split_but_related_ones_are_not() -> None:
     assert [v.kind for v in unrelated.variants] == ["omission", "addition"]
     related = collate_texts({"A": "the practical method of communicating", "B": "the practicable method of communicating"})
     assert [v.kind for v in related.variants] == ["substitution"]
+
+
+def test_a_number_that_only_looks_like_a_year_and_marker_stays_whole() -> None:
+    collation = collate_texts({"A": "a force of 175000 men in all", "B": "a force of 1750 men in all"})
+    assert [(v.substantive, v.readings["A"].text) for v in collation.variants] == [(True, "175000")]

@@ -327,6 +327,34 @@ def _mark_spans(tokens: Sequence[Token], roles: list[str], spans: list[tuple[int
             roles[i] = role
 
 
+_FUSED_YEAR = regex.compile(r"^(1[5-9]\d\d|20\d\d)(\d{1,3})$")
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december".split()
+)
+
+
+def split_fused_years(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """Split a year fused with its footnote marker in a date: ``November 16, 193346``.
+
+    FRUS web renderings print a footnote number straight after the year it
+    follows, so "1933" + note 46 reads ``193346``. Only a number that is a
+    plausible year plus one to three digits, with a month name among the three
+    tokens before it, is split; the marker becomes a token of its own (and then
+    a ``note`` by :func:`is_note_marker`, since no space precedes it).
+    """
+    out: list[Token] = []
+    for i, token in enumerate(tokens):
+        match = _FUSED_YEAR.match(token.text) if token.kind == "number" else None
+        if match and any(t.text.casefold() in _MONTHS for t in tokens[max(0, i - 3):i]):
+            year, marker = match.group(1), match.group(2)
+            out.append(Token(year, "", token.offset, token.line, token.column, "number"))
+            out.append(Token(marker, token.space, token.offset + len(year), token.line,
+                             token.column + len(year), "number"))
+        else:
+            out.append(token)
+    return tuple(out) if len(out) != len(tokens) else tokens
+
+
 def is_note_marker(tokens: Sequence[Token], i: int) -> bool:
     """A number that is a footnote marker fused to the text before it.
 
@@ -342,6 +370,8 @@ def is_note_marker(tokens: Sequence[Token], i: int) -> bool:
     if previous.space == "":
         if previous.kind == "word":
             return True
+        if previous.kind == "number" and _FUSED_YEAR.match(previous.text + token.text):
+            return True  # split off a year by split_fused_years
         return previous.text in ",.;:!?)]”’\"'" and i >= 2 and tokens[i - 2].kind == "word"
     at_line_end = i == len(tokens) - 1 or "\n" in token.space or "\r" in token.space
     return (
@@ -356,6 +386,8 @@ def is_note_marker(tokens: Sequence[Token], i: int) -> bool:
 def prepare(witness: Witness, rules: Rules) -> Prepared:
     """Tokenize a witness and give it segments, before set-wide joining (word division)."""
     lead, tokens = tokenize(witness.text)
+    if rules.note_marker is True:
+        tokens = split_fused_years(tokens)
     roles = assign_roles(witness.text, tokens, rules)
     aligned = rules.classes
     segments: list[Segment] = []
