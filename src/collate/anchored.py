@@ -4,29 +4,36 @@ CollateX aligns whole witnesses in quadratic time and memory (two witnesses of
 2,000 tokens: ~30 s and ~0.9 GB; a book chapter is out of reach). Most of a
 text is the same in every witness, and that part needs no aligner. So:
 
-1. each witness is compared with a *pivot* witness (the first by siglum) by a
-   longest-common-subsequence diff over the segment keys (rapidfuzz's
-   bit-parallel ``Indel.opcodes``, ~40 ms for two 13,000-token witnesses; pure
-   Python diff-match-patch needs ~7 s for the same pair once its
+1. each witness is compared with a *pivot* witness (the longest; ties by
+   siglum) by a longest-common-subsequence diff over the segment keys
+   (rapidfuzz's bit-parallel ``Indel.opcodes``: ~40 ms for two 13,000-token
+   witnesses, where pure-Python diff-match-patch needs ~7 s once its
    ``Diff_Timeout`` is 0, as a whole diff requires);
 2. pivot tokens matched in *every* witness, in runs of at least
-   :data:`MIN_RUN` tokens that are consecutive in every witness, are *anchors*
-   (a lone common word matched across an inserted paragraph is not). Each
+   :data:`MIN_RUN` tokens that are consecutive in every witness, are
+   *anchors* (a common word matched across an inserted sentence is not). Each
    pairwise diff is monotone, so the anchors are in the same order in every
    witness;
-3. every witness is cut at the anchors, keeping :data:`MARGIN` agreeing tokens
-   at each edge of a window so that CollateX, not the diff, decides where an
-   ambiguous addition (``the x the`` against ``the``) stands;
+3. every witness is cut at the anchors, leaving :data:`MARGIN` agreeing tokens
+   at each edge in the windows, so that CollateX, not the diff, decides where
+   an ambiguous addition stands (``the x the`` against ``the``: which ``the``
+   is the added one);
 4. each window between anchors is aligned on its own: nothing to do where only
-   one witness has text or all have the same text; windows longer than
-   :data:`WINDOW` are anchored again among the witnesses that have text there
-   (a paragraph only two editions have); the rest go to CollateX, whose text
-   moved within a window is still paired up as a transposition by variants.py.
+   one witness has text or all have the same; CollateX for the rest, each
+   distinct reading given to it once.
 
-The witnesses reach this engine sorted by siglum (align.align), and the pivot is
-chosen by siglum, so the order a set lists them in changes nothing. Columns are
-returned in the witnesses' order; align.conserve then checks every segment is
-there exactly once.
+A window CollateX would take long over (more than :data:`BUDGET` cells of its
+edit table: a passage rewritten in some editions) is anchored again inside,
+and where that finds nothing, cut at stretches only *some* witnesses share,
+the others having nothing there (a paragraph two editions added). Only these
+cuts can make the result differ from CollateX over whole witnesses: where a
+witness that lacks the passage has a word that also stands at the passage's
+edge, the diff, not CollateX, decides which side of the passage it goes. The
+README and tests/test_anchored.py show such a case.
+
+The witnesses reach this engine sorted by siglum (align.align), and the pivot
+is chosen by length and siglum, so the order a set lists them in changes
+nothing. align.conserve then checks every segment is there exactly once.
 """
 
 from __future__ import annotations
@@ -38,11 +45,13 @@ from rapidfuzz.distance import Indel
 from .align import Columns, align_collatex, register
 
 #: agreeing tokens, consecutive in every witness, that make an anchor
-MIN_RUN = 4
+MIN_RUN = 8
 #: agreeing tokens left in a window at each edge of an anchor (CollateX's context)
-MARGIN = 2
-#: a window with more tokens than this in some witness is anchored again
-WINDOW = 60
+MARGIN = 3
+#: cells of CollateX's edit table (~7 µs each) a window may cost before it is cut further
+BUDGET = 40_000
+
+Anchor = tuple[dict[str, int], frozenset[str], int]  # start in each witness, who has it, length
 
 
 def align_anchored(keys: Mapping[str, Sequence[str]]) -> Columns:
@@ -52,9 +61,7 @@ def align_anchored(keys: Mapping[str, Sequence[str]]) -> Columns:
     return columns
 
 
-def _align_window(
-    keys: dict[str, list[str]], offsets: dict[str, int], out: Columns, top: bool = False
-) -> None:
+def _align_window(keys: dict[str, list[str]], offsets: dict[str, int], out: Columns, top: bool = False) -> None:
     """Append the columns of one window (``offsets`` turn window indices into witness indices)."""
     present = sorted(s for s, k in keys.items() if k)
     if not present:
@@ -67,24 +74,42 @@ def _align_window(
     if all(keys[s] == first for s in present[1:]):
         out.extend({s: offsets[s] + i for s in present} for i in range(len(first)))
         return
-    if not top and max(len(keys[s]) for s in present) <= WINDOW:
-        _collatex(keys, present, offsets, out)
-        return
-    anchors = _anchors({s: keys[s] for s in present})
+    window = {s: keys[s] for s in present}
+    costly = _cost(window) > BUDGET
+    anchors = _anchors(window, shared_by_all=True) if top or costly else []
+    if not anchors and costly:
+        anchors = _anchors(window, shared_by_all=False)
     if not anchors:
-        _collatex(keys, present, offsets, out)
+        _collatex(window, offsets, out)
         return
     cursor = dict.fromkeys(present, 0)
-    for run, having, length in anchors:
-        window = {s: keys[s][cursor[s]:run[s]] for s in present}
-        _align_window(window, {s: offsets[s] + cursor[s] for s in present}, out)
-        out.extend({s: offsets[s] + run[s] + i for s in present if s in having} for i in range(length))
-        cursor = {s: run[s] + (length if s in having else 0) for s in present}
-    window = {s: keys[s][cursor[s]:] for s in present}
-    _align_window(window, {s: offsets[s] + cursor[s] for s in present}, out)
+    for starts, having, length in anchors:
+        part = {s: keys[s][cursor[s]:starts[s]] for s in present}
+        _align_window(part, {s: offsets[s] + cursor[s] for s in present}, out)
+        out.extend({s: offsets[s] + starts[s] + i for s in present if s in having} for i in range(length))
+        cursor = {s: starts[s] + (length if s in having else 0) for s in present}
+    part = {s: keys[s][cursor[s]:] for s in present}
+    _align_window(part, {s: offsets[s] + cursor[s] for s in present}, out)
 
 
-def _collatex(keys: dict[str, list[str]], present: list[str], offsets: dict[str, int], out: Columns) -> None:
+def _distinct(keys: dict[str, list[str]]) -> dict[tuple[str, ...], list[str]]:
+    """Each distinct reading and the sigla that have it, in siglum order."""
+    holders: dict[tuple[str, ...], list[str]] = {}
+    for s in sorted(keys):
+        holders.setdefault(tuple(keys[s]), []).append(s)
+    return holders
+
+
+def _cost(keys: dict[str, list[str]]) -> int:
+    """About how many cells CollateX fills: each reading against the graph of those before it."""
+    cells = graph = 0
+    for reading in _distinct(keys):
+        cells += len(reading) * graph
+        graph += len(reading)
+    return cells
+
+
+def _collatex(keys: dict[str, list[str]], offsets: dict[str, int], out: Columns) -> None:
     """CollateX on one window, each distinct reading given once.
 
     Witnesses that read the same in a window (1869 and 1872 mostly do) are
@@ -92,10 +117,8 @@ def _collatex(keys: dict[str, list[str]], present: list[str], offsets: dict[str,
     witness identical to one already there matches it token for token, so
     this changes nothing but the time, which grows with the number of witnesses.
     """
-    holders: dict[tuple[str, ...], list[str]] = {}
-    for s in present:
-        holders.setdefault(tuple(keys[s]), []).append(s)
-    for column in align_collatex({group[0]: keys[group[0]] for group in holders.values()}):
+    holders = _distinct(keys)
+    for column in align_collatex({group[0]: list(reading) for reading, group in holders.items()}):
         cell: dict[str, int] = {}
         for first, i in column.items():
             for s in holders[tuple(keys[first])]:
@@ -103,21 +126,20 @@ def _collatex(keys: dict[str, list[str]], present: list[str], offsets: dict[str,
         out.append(cell)
 
 
-def _anchors(keys: dict[str, list[str]]) -> list[tuple[dict[str, int], frozenset[str], int]]:
-    """Stretches to cut at, in order: ({siglum: start}, sigla that have it, length), less MARGIN.
+def _anchors(keys: dict[str, list[str]], shared_by_all: bool) -> list[Anchor]:
+    """Stretches to cut at, in order, each less MARGIN tokens at both edges.
 
-    The pivot is the longest witness (ties by siglum). Over a stretch, every
-    other witness either has the same tokens, consecutively, or has nothing at
-    all (the pivot and some witnesses share a paragraph the others lack); a
-    witness that has nothing is left out of the anchor's columns and its
-    ``start`` is where it resumes.
+    Over a stretch of the pivot, every other witness has the same tokens,
+    consecutively — or, unless ``shared_by_all``, has nothing at all (the pivot
+    and some witnesses share a paragraph the others lack): such a witness is
+    left out of the anchor's columns, and its start is where it resumes.
     """
     pivot_siglum = min(keys, key=lambda s: (-len(keys[s]), s))
     pivot = keys[pivot_siglum]
     others = sorted(s for s in keys if s != pivot_siglum)
     n = len(pivot)
-    # at[s][i]: index in witness s of pivot token i if matched, else -(1 + the
-    # index of the next token of s), so a gap keeps one value across a stretch
+    # at[s][i]: the index in witness s of pivot token i where matched, else
+    # -(1 + index of the next token of s), one value along a gap
     at: dict[str, list[int]] = {}
     for s in others:
         row = [0] * n
@@ -128,27 +150,37 @@ def _anchors(keys: dict[str, list[str]]) -> list[tuple[dict[str, int], frozenset
                 row[op.src_start:op.src_end] = [-1 - op.dest_end] * (op.src_end - op.src_start)
         at[s] = row
     rows = [at[s] for s in others]
-    runs: list[tuple[dict[str, int], frozenset[str], int]] = []
+    anchors: list[Anchor] = []
     start = 0
     for i in range(1, n + 1):
-        if i < n and all(
-            (row[i] == row[i - 1] + 1 and row[i - 1] >= 0) if row[i] >= 0 else row[i] == row[i - 1]
-            for row in rows
-        ) and any(row[i] >= 0 for row in rows):
+        if i < n and _continues(rows, i, shared_by_all):
             continue
-        if i - start >= MIN_RUN and any(row[start] >= 0 for row in rows):
-            first, last = start + MARGIN, i - MARGIN
-            if last > first:
-                starts = {pivot_siglum: first}
-                matched = {pivot_siglum}
-                for s in others:
-                    value = at[s][first]
-                    if value >= 0:
-                        matched.add(s)
-                    starts[s] = value if value >= 0 else -1 - value
-                runs.append((starts, frozenset(matched), last - first))
+        first, last = start + MARGIN, i - MARGIN
+        if i - start >= MIN_RUN and last > first and (all if shared_by_all else any)(r[start] >= 0 for r in rows):
+            starts = {pivot_siglum: first}
+            having = {pivot_siglum}
+            for s in others:
+                value = at[s][first]
+                if value >= 0:
+                    having.add(s)
+                starts[s] = value if value >= 0 else -1 - value
+            anchors.append((starts, frozenset(having), last - first))
         start = i
-    return runs
+    return anchors
+
+
+def _continues(rows: list[list[int]], i: int, shared_by_all: bool) -> bool:
+    """Whether pivot token ``i`` extends the stretch that ``i - 1`` is in."""
+    some = False
+    for row in rows:
+        here, before = row[i], row[i - 1]
+        if here >= 0:
+            if before < 0 or here != before + 1:
+                return False
+            some = True
+        elif shared_by_all or here != before:
+            return False
+    return some
 
 
 register("anchored", align_anchored)
