@@ -98,16 +98,50 @@ def run(paths: tuple[Path, ...], out: Path | None, engine: str | None, formats: 
     from .runner import run_sets
 
     config = _config()
-    run_sets(
-        list(paths) or [Path("witnesses")],
-        config,
-        out=out or Path(config.output),
-        engine=engine or config.engine,
-        formats=formats or None,
-        jobs=jobs or config.jobs,
-        force=force,
-        echo=click.echo,
-    )
+    bar = _Progress() if sys.stderr.isatty() else None
+    try:
+        run_sets(
+            list(paths) or [Path("witnesses")],
+            config,
+            out=out or Path(config.output),
+            engine=engine or config.engine,
+            formats=formats or None,
+            jobs=jobs or config.jobs,
+            force=force,
+            echo=bar.echo if bar else click.echo,
+            progress=bar,
+        )
+    finally:
+        if bar:
+            bar.close()
+
+
+class _Progress:
+    """A progress bar on stderr while several sets are collated; only on a terminal."""
+
+    def __init__(self) -> None:
+        self.bar = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if total < 2:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="collating", file=sys.stderr, show_pos=True)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def echo(self, line: str) -> None:
+        """A summary line, printed above the bar."""
+        if self.bar is not None:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+        click.echo(line)
+        if self.bar is not None:
+            self.bar.render_progress()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
 
 
 @cli.command()

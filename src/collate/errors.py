@@ -26,6 +26,10 @@ class CollateError(Exception):
         self.line = line
         self.column = column
 
+    def __reduce__(self):
+        # keep the place when the error crosses from a worker process (collate run -j)
+        return (self.__class__, (self.message, self.path, self.line, self.column))
+
     def __str__(self) -> str:
         where = [self.path] if self.path else []
         if self.path and self.line is not None:

@@ -469,20 +469,26 @@ def set_page(c: Collation) -> SetPage:
     )
 
 
-def index_page(collations: Sequence[Collation]) -> IndexPage:
-    rows = tuple(
-        IndexRow(
-            name=c.name,
-            title=c.title,
-            href=f"{c.name}.html",
-            sigla=tuple(w.siglum for w in c.witnesses),
-            variants=len(c.variants),
-            substantive=c.substantive,
-            unreviewed=sum(1 for v in c.variants if v.status == "unreviewed"),
-            single=c.single,
-        )
-        for c in sorted(collations, key=lambda c: c.name)
+def index_row(c: Collation) -> IndexRow:
+    """One set's line in the index (the runner keeps it for sets it need not collate again)."""
+    return IndexRow(
+        name=c.name,
+        title=c.title,
+        href=f"{c.name}.html",
+        sigla=tuple(w.siglum for w in c.witnesses),
+        variants=len(c.variants),
+        substantive=c.substantive,
+        unreviewed=sum(1 for v in c.variants if v.status == "unreviewed"),
+        single=c.single,
     )
+
+
+def index_page(collations: Sequence[Collation]) -> IndexPage:
+    return index_page_of_rows([index_row(c) for c in collations])
+
+
+def index_page_of_rows(rows_in: Sequence[IndexRow]) -> IndexPage:
+    rows = tuple(sorted(rows_in, key=lambda r: r.name))
     return IndexPage(
         rows=rows,
         sets=len(rows),
@@ -536,3 +542,8 @@ def render(c: Collation) -> str:
 def render_index(collations: Sequence[Collation]) -> str:
     """The index of every set, linking to each set's page."""
     return _render("index.html.j2", with_script=False, index=index_page(collations))
+
+
+def render_index_rows(rows: Sequence[IndexRow]) -> str:
+    """The index from each set's :func:`index_row` (some sets kept from an earlier run)."""
+    return _render("index.html.j2", with_script=False, index=index_page_of_rows(rows))
