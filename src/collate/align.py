@@ -57,7 +57,7 @@ def register(name: str, engine: Engine) -> None:
     ENGINES[name] = engine
 
 
-def align(keys: Mapping[str, Sequence[str]], engine: str = "collatex") -> Columns:
+def align(keys: Mapping[str, Sequence[str]], engine: str = "anchored") -> Columns:
     """Align the witnesses' keys with the named engine; every segment kept, in order."""
     if engine not in ENGINES:
         # imported for its side effect of registering

@@ -38,7 +38,10 @@ nothing. align.conserve then checks every segment is there exactly once.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
 
@@ -49,19 +52,43 @@ MIN_RUN = 8
 #: agreeing tokens left in a window at each edge of an anchor (CollateX's context)
 MARGIN = 3
 #: cells of CollateX's edit table (~7 µs each) a window may cost before it is cut further
-BUDGET = 40_000
+BUDGET = 100_000
+
+#: what one call of CollateX costs besides its cells, counted in cells
+CALL_COST = 150
+#: windows costing more than this in all (~2 s) are aligned in several processes
+PARALLEL = 300_000
+MAX_WORKERS = 4
 
 Anchor = tuple[dict[str, int], frozenset[str], int]  # start in each witness, who has it, length
 
 
+@dataclass
+class _Job:
+    """A window for CollateX, aligned after the cutting is done (in parallel when it pays)."""
+
+    keys: dict[str, list[str]]
+    offsets: dict[str, int]
+    cost: int
+
+
 def align_anchored(keys: Mapping[str, Sequence[str]]) -> Columns:
     """Align the witnesses' segment keys: anchors from a diff, CollateX between them."""
+    parts: list[dict[str, int] | _Job] = []
+    _align_window({s: list(k) for s, k in keys.items()}, dict.fromkeys(keys, 0), parts, top=True)
+    aligned = iter(_run([p for p in parts if isinstance(p, _Job)]))
     columns: Columns = []
-    _align_window({s: list(k) for s, k in keys.items()}, dict.fromkeys(keys, 0), columns, top=True)
+    for part in parts:
+        if isinstance(part, _Job):
+            columns.extend(next(aligned))
+        else:
+            columns.append(part)
     return columns
 
 
-def _align_window(keys: dict[str, list[str]], offsets: dict[str, int], out: Columns, top: bool = False) -> None:
+def _align_window(
+    keys: dict[str, list[str]], offsets: dict[str, int], out: list[dict[str, int] | _Job], top: bool = False
+) -> None:
     """Append the columns of one window (``offsets`` turn window indices into witness indices)."""
     present = sorted(s for s, k in keys.items() if k)
     if not present:
@@ -75,12 +102,12 @@ def _align_window(keys: dict[str, list[str]], offsets: dict[str, int], out: Colu
         out.extend({s: offsets[s] + i for s in present} for i in range(len(first)))
         return
     window = {s: keys[s] for s in present}
-    costly = _cost(window) > BUDGET
-    anchors = _anchors(window, shared_by_all=True) if top or costly else []
-    if not anchors and costly:
+    cost = _cost(window)
+    anchors = _anchors(window, shared_by_all=True) if top or cost > BUDGET else []
+    if not anchors and cost > BUDGET:
         anchors = _anchors(window, shared_by_all=False)
     if not anchors:
-        _collatex(window, offsets, out)
+        out.append(_Job(window, {s: offsets[s] for s in present}, cost))
         return
     cursor = dict.fromkeys(present, 0)
     for starts, having, length in anchors:
@@ -90,6 +117,44 @@ def _align_window(keys: dict[str, list[str]], offsets: dict[str, int], out: Colu
         cursor = {s: starts[s] + (length if s in having else 0) for s in present}
     part = {s: keys[s][cursor[s]:] for s in present}
     _align_window(part, {s: offsets[s] + cursor[s] for s in present}, out)
+
+
+def _run(jobs: list[_Job]) -> list[Columns]:
+    """CollateX on every window, in as many processes as pay (a book chapter: two or more)."""
+    workers = _workers(jobs)
+    if workers < 2:
+        return [_collatex(job.keys, job.offsets) for job in jobs]
+    from concurrent.futures import ProcessPoolExecutor
+
+    import collatex  # noqa: F401 - once, before the workers start, rather than in each
+
+    batches: list[list[int]] = [[] for _ in range(workers)]
+    loads = [0] * workers
+    for n in sorted(range(len(jobs)), key=lambda n: -jobs[n].cost):  # biggest first, to the least loaded
+        least = loads.index(min(loads))
+        batches[least].append(n)
+        loads[least] += jobs[n].cost + CALL_COST
+    results: dict[int, Columns] = {}
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(_batch, [(jobs[n].keys, jobs[n].offsets) for n in batch]) for batch in batches]
+        for batch, future in zip(batches, futures, strict=True):
+            results.update(zip(batch, future.result(), strict=True))
+    return [results[n] for n in range(len(jobs))]
+
+
+def _batch(windows: list[tuple[dict[str, list[str]], dict[str, int]]]) -> list[Columns]:
+    return [_collatex(keys, offsets) for keys, offsets in windows]
+
+
+def _workers(jobs: list[_Job]) -> int:
+    """How many processes: one unless the windows cost seconds, never inside a worker (collate run -j)."""
+    if sum(job.cost + CALL_COST for job in jobs) < PARALLEL or multiprocessing.parent_process() is not None:
+        return 1
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, MAX_WORKERS, len(jobs)))
 
 
 def _distinct(keys: dict[str, list[str]]) -> dict[tuple[str, ...], list[str]]:
@@ -109,7 +174,7 @@ def _cost(keys: dict[str, list[str]]) -> int:
     return cells
 
 
-def _collatex(keys: dict[str, list[str]], offsets: dict[str, int], out: Columns) -> None:
+def _collatex(keys: dict[str, list[str]], offsets: dict[str, int]) -> Columns:
     """CollateX on one window, each distinct reading given once.
 
     Witnesses that read the same in a window (1869 and 1872 mostly do) are
@@ -118,12 +183,14 @@ def _collatex(keys: dict[str, list[str]], offsets: dict[str, int], out: Columns)
     this changes nothing but the time, which grows with the number of witnesses.
     """
     holders = _distinct(keys)
+    out: Columns = []
     for column in align_collatex({group[0]: list(reading) for reading, group in holders.items()}):
         cell: dict[str, int] = {}
         for first, i in column.items():
             for s in holders[tuple(keys[first])]:
                 cell[s] = offsets[s] + i
         out.append(cell)
+    return out
 
 
 def _anchors(keys: dict[str, list[str]], shared_by_all: bool) -> list[Anchor]:
@@ -150,13 +217,26 @@ def _anchors(keys: dict[str, list[str]], shared_by_all: bool) -> list[Anchor]:
                 row[op.src_start:op.src_end] = [-1 - op.dest_end] * (op.src_end - op.src_start)
         at[s] = row
     rows = [at[s] for s in others]
+    counts = {s: _kgram_counts(k) for s, k in keys.items()}
     anchors: list[Anchor] = []
     start = 0
     for i in range(1, n + 1):
         if i < n and _continues(rows, i, shared_by_all):
             continue
+        if i - start < MIN_RUN or not (all if shared_by_all else any)(r[start] >= 0 for r in rows):
+            start = i
+            continue
+        having_run = [pivot_siglum, *(s for s in others if at[s][start] >= 0)]
+        # only the part of the stretch between words found once in every witness that has it:
+        # in "the the the", which "the" the diff matched to which is a guess
+        unique = [
+            p for p in range(start, i - MIN_RUN + 1)
+            if all(counts[s].get(tuple(pivot[p:p + MIN_RUN])) == 1 for s in having_run)
+        ]
         first, last = start + MARGIN, i - MARGIN
-        if i - start >= MIN_RUN and last > first and (all if shared_by_all else any)(r[start] >= 0 for r in rows):
+        if unique:
+            first, last = max(first, unique[0]), min(last, unique[-1] + MIN_RUN)
+        if unique and last > first:
             starts = {pivot_siglum: first}
             having = {pivot_siglum}
             for s in others:
@@ -167,6 +247,15 @@ def _anchors(keys: dict[str, list[str]], shared_by_all: bool) -> list[Anchor]:
             anchors.append((starts, frozenset(having), last - first))
         start = i
     return anchors
+
+
+def _kgram_counts(keys: Sequence[str]) -> dict[tuple[str, ...], int]:
+    """How often each run of MIN_RUN keys occurs in a witness."""
+    counts: dict[tuple[str, ...], int] = {}
+    for p in range(len(keys) - MIN_RUN + 1):
+        gram = tuple(keys[p:p + MIN_RUN])
+        counts[gram] = counts.get(gram, 0) + 1
+    return counts
 
 
 def _continues(rows: list[list[int]], i: int, shared_by_all: bool) -> bool:

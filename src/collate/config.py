@@ -56,7 +56,7 @@ class Config:
     )
     ignore_classes: list[str] = field(default_factory=list)
     accidentals: bool = True
-    engine: str = "collatex"
+    engine: str = "anchored"
     output: str = "reports"
     jobs: int = 1
     #: the file the settings came from, if any

@@ -30,7 +30,7 @@ def load_sets(paths: Iterable[Path], config: Config) -> list[WitnessSet]:
     return sets
 
 
-def collate_set(wset: WitnessSet, engine: str = "collatex") -> Collation:
+def collate_set(wset: WitnessSet, engine: str = "anchored") -> Collation:
     """Collate one set: the single function from witnesses to a :class:`Collation`."""
     rules = compile_rules(wset.normalize, display_path(wset.manifest) if wset.manifest else wset.name)
     # the base first, the others as listed: the order reports show them in

@@ -85,8 +85,8 @@ def run_sets(
     A set whose inputs (witness bytes, set.toml, apparatus.toml, settings,
     engine, formats, collate's own code) are as they were at the last run into
     ``out``, and whose reports are still there, is not collated again
-    (``force`` collates it anyway); the fingerprints live in
-    ``out/.collate-cache/manifest.json``. With ``jobs`` > 1 the sets are
+    (``force`` collates it anyway); the fingerprints live in ``.collate-cache/``
+    beside the project file, not among the reports. With ``jobs`` > 1 the sets are
     collated in that many processes; summaries are echoed in the sets' order
     all the same. ``progress(done, total)`` is called as sets finish.
     """
@@ -163,7 +163,11 @@ class _Cache:
     VERSION = 1
 
     def __init__(self, out: Path, engine: str, formats: Sequence[str], config: Config) -> None:
-        self.path = out / ".collate-cache" / "manifest.json"
+        # beside the project file (or in the current folder), not among the reports, which
+        # people commit and publish; one manifest per output folder
+        home = config.source.parent if config.source else Path.cwd()
+        key = hashlib.blake2b(str(out.resolve()).encode(), digest_size=8).hexdigest()
+        self.path = home / ".collate-cache" / f"run-{key}.json"
         self.out = out
         self.common = json.dumps(
             {
