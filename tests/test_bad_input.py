@@ -242,6 +242,21 @@ CASES: list[Case] = [
          where="collate.toml", says="normalize.page-marker is not a valid regular expression"),
     Case("an unknown report format", {"a.txt": "x", "b.txt": "y"}, args=["--format", "pdf"],
          where=None, says="unknown report format pdf"),
+    # -- the apparatus file (collate run reads it for statuses and notes; never writes it) --
+    Case("a malformed apparatus.toml", {"a.txt": "hello wide world", "b.txt": "hello world",
+                                        "apparatus.toml": '# notes\n[variants.0a1b2c3d4e]\nstatus = "recorded\n'},
+         where="witnesses/s/apparatus.toml:3:", says="invalid TOML"),
+    Case("an unknown status", {"a.txt": "hello wide world", "b.txt": "hello world",
+                               "apparatus.toml": '[variants.0a1b2c3d4e]\nnote = "x"\nstatus = "done"\n'},
+         where="witnesses/s/apparatus.toml:3", says="status must be one of unreviewed, recorded, ignored, error"),
+    Case("an apparatus.toml in UTF-16", {"a.txt": "hello wide world", "b.txt": "hello world",
+                                         "apparatus.toml": '[variants.0a1b2c3d4e]\nstatus = "ignored"\n'.encode("utf-16")},
+         where="witnesses/s/apparatus.toml:1", says="not valid UTF-8"),
+    Case("a good set before one with a malformed apparatus", {"a.txt": "hello world", "b.txt": "hello big world"},
+         setup=lambda root: (_other_set(root, "t", TWO),
+                             (root / "witnesses" / "t" / "b.txt").write_text("bad words", encoding="utf-8"),
+                             (root / "witnesses" / "t" / "apparatus.toml").write_text("[variants\n", encoding="utf-8")),
+         where="witnesses/t/apparatus.toml:1", says="invalid TOML"),
     # -- several sets: a bad one stops the run before any report is written ------------
     Case("a good set beside a bad one", {"a.txt": "hello world", "b.txt": "hello world"},
          setup=lambda root: _other_set(root, "t", TWO.replace('"b.txt"', '"../s/b.txt"')),
@@ -322,6 +337,10 @@ def test_bad_input(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     if case.check is None:
         assert_error(result, case.where, case.says)
         assert report_files(tmp_path) == []
+        if "apparatus.toml" in case.files:  # read, never rewritten
+            written = case.files["apparatus.toml"]
+            assert (tmp_path / "witnesses" / "s" / "apparatus.toml").read_bytes() == (
+                written if isinstance(written, bytes) else written.encode("utf-8"))
         return
     assert result.exit_code == 0, result.stderr
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]

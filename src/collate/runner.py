@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .apparatus import annotated
+from .apparatus import annotated, apparatus_path, read_apparatus
 from .config import Config
 from .errors import CollateError
 from .model import Collation, WitnessSet
@@ -93,6 +93,9 @@ def run_sets(
     chosen = tuple(formats or DEFAULT_FORMATS)
     reporters = reporters_for(chosen)
     sets = load_sets(paths, config)  # every manifest checked before anything is written
+    for wset in sets:  # and every apparatus file: a broken one in the last set stops the run before the first
+        if len(wset.witnesses) > 1 and wset.path.is_dir():
+            read_apparatus(apparatus_path(wset.path))
     cache = _Cache(out, engine, chosen, config)
     todo: list[int] = []
     done: dict[int, SetRun] = {}
