@@ -52,7 +52,7 @@ MIN_RUN = 8
 #: agreeing tokens left in a window at each edge of an anchor (CollateX's context)
 MARGIN = 3
 #: cells of CollateX's edit table (~7 µs each) a window may cost before it is cut further
-BUDGET = 100_000
+BUDGET = 40_000
 
 #: what one call of CollateX costs besides its cells, counted in cells
 CALL_COST = 150
@@ -223,7 +223,7 @@ def _anchors(keys: dict[str, list[str]], shared_by_all: bool) -> list[Anchor]:
     for i in range(1, n + 1):
         if i < n and _continues(rows, i, shared_by_all):
             continue
-        if i - start < MIN_RUN or not (all if shared_by_all else any)(r[start] >= 0 for r in rows):
+        if i - start < MIN_RUN or (shared_by_all and not all(r[start] >= 0 for r in rows)):
             start = i
             continue
         having_run = [pivot_siglum, *(s for s in others if at[s][start] >= 0)]
@@ -269,7 +269,7 @@ def _continues(rows: list[list[int]], i: int, shared_by_all: bool) -> bool:
             some = True
         elif shared_by_all or here != before:
             return False
-    return some
+    return some or not shared_by_all  # a stretch only the pivot has is a cut too, when cuts are needed
 
 
 register("anchored", align_anchored)

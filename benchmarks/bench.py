@@ -1,0 +1,286 @@
+"""How fast collate is, and how much memory it takes: the anchored engine against CollateX alone.
+
+    python benchmarks/bench.py            # the full table (~5-10 minutes on 2 cores)
+    python benchmarks/bench.py --quick    # a small table, 100 sets: about a minute
+
+Prints, from one run:
+
+* a table of witness count (2-6) x length (~500 to ~12,500 words), the time to collate
+  (align, variants, metrics; no start-up) and the peak memory of the process, for the
+  anchored engine and for CollateX over whole witnesses, each cell in a process of its
+  own (peak RSS from wait4). CollateX runs only where it is expected to finish under
+  the cap (its time grows with the square of the length): "—" past it;
+* the growth exponent of each engine (the slope of log time against log length);
+* three witnesses of ~1,000 words: the ratio of the two engines;
+* a typical letter (three witnesses of ~400 words): the anchored engine's alignment time;
+* Darwin's chapter in six editions through the whole ``collate run`` (JSON and HTML);
+* 1,000 small sets: a first ``collate run -j 2`` and a second one over the unchanged sets.
+
+The texts are Darwin's chapter 1 (benchmarks/darwin-origin-ch1): a slice of L words is
+the same passage in every edition, cut at a paragraph end (1869 and 1872 have four
+paragraphs the others lack). Witnesses are taken in the order 1859, 1872, 1866, 1860,
+1869, 1861, so two witnesses are the most different pair. The 1,000 sets are synthetic:
+passages of ~120 words with seeded random edits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DARWIN = HERE / "darwin-origin-ch1"
+ORDER = ["1859", "1872", "1866", "1860", "1869", "1861"]
+ONLY_LATE = {1, 2, 4, 45}  # paragraphs (of 47) that only 1869 and 1872 have
+
+
+def paragraphs(siglum: str) -> list[str]:
+    text = (DARWIN / f"{siglum}.txt").read_text(encoding="utf-8")
+    return [p for p in text.split("\n\n") if p.strip()]
+
+
+def passage(length: int, witnesses: int) -> dict[str, str]:
+    """The same passage of about ``length`` words (at least) in the first ``witnesses`` editions."""
+    full = {s: paragraphs(s) for s in ORDER}
+    units = 0
+    words = 0
+    base = iter(full["1859"])
+    for unit in range(47):  # count units until 1859 has enough words
+        units = unit + 1
+        if unit not in ONLY_LATE:
+            words += len(next(base).split())
+        if words >= length:
+            break
+    texts = {}
+    for siglum in ORDER[:witnesses]:
+        late = len(full[siglum]) == 47
+        keep = units if late else sum(1 for u in range(units) if u not in ONLY_LATE)
+        texts[siglum] = "\n\n".join(full[siglum][:keep]) + "\n"
+    return texts
+
+
+# -- one cell, in a process of its own -----------------------------------------------------
+
+
+def cell(engine: str, witnesses: int, length: int) -> None:
+    """Collate one passage with one engine; print seconds and words per witness."""
+    from collate.config import Config
+    from collate.model import Witness, WitnessSet
+    from collate.pipeline import collate_set
+
+    texts = passage(length, witnesses)
+    wset = WitnessSet(
+        name="bench", path=DARWIN, title="bench", base=ORDER[0], normalize=Config().normalize,
+        witnesses=tuple(Witness(s, DARWIN / f"{s}.txt", text=t) for s, t in texts.items()),
+    )
+    if engine == "collatex":
+        import collatex  # noqa: F401 - its import is start-up, not collation
+    start = time.perf_counter()
+    collate_set(wset, engine)
+    elapsed = time.perf_counter() - start
+    mean = statistics.mean(len(t.split()) for t in texts.values())
+    print(f"{elapsed:.6f} {mean:.0f}")
+
+
+def measure(argv: list[str], cap: float | None = None, cwd: Path | None = None) -> tuple[str | None, float, float]:
+    """Run a process; (its stdout or None if it passed the cap, wall seconds, peak RSS in MB)."""
+    start = time.perf_counter()
+    child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd, text=True)
+    deadline = start + cap if cap else None
+    while True:
+        pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+        if pid:
+            break
+        if deadline and time.perf_counter() > deadline:
+            child.kill()
+            pid, status, usage = os.wait4(child.pid, 0)
+            return None, time.perf_counter() - start, usage.ru_maxrss / 1024
+        time.sleep(0.01)
+    wall = time.perf_counter() - start
+    out = child.stdout.read()
+    err = child.stderr.read()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(argv)}\n{err}")
+    return out, wall, usage.ru_maxrss / 1024
+
+
+def slope(points: list[tuple[float, float]]) -> float | None:
+    """Least-squares slope of log(time) against log(length)."""
+    pts = [(math.log(x), math.log(y)) for x, y in points if x > 0 and y > 0]
+    if len(pts) < 2:
+        return None
+    mx = statistics.mean(x for x, _ in pts)
+    my = statistics.mean(y for _, y in pts)
+    den = sum((x - mx) ** 2 for x, _ in pts)
+    return sum((x - mx) * (y - my) for x, y in pts) / den if den else None
+
+
+# -- the parts of the report ------------------------------------------------------------
+
+
+def table(witness_counts: list[int], lengths: list[int], cap: float) -> dict:
+    print(f"Collating a passage (align + variants + metrics), each cell in its own process; "
+          f"CollateX alone only where it should finish in {cap:.0f} s.\n")
+    print(f"{'wit':>3} {'words':>6} | {'anchored s':>10} {'MB':>5} | {'collatex s':>10} {'MB':>5} | {'ratio':>6}")
+    print("-" * 62)
+    results: dict = {}
+    for w in witness_counts:
+        collatex_points: list[tuple[int, float]] = []
+        for length in lengths:
+            out, _, rss = measure([sys.executable, __file__, "--cell", "anchored", str(w), str(length)])
+            a_time, words = (float(x) for x in out.split())
+            c_text = "—".rjust(10) + " " + "".rjust(5)
+            ratio = ""
+            c_time = None
+            predicted = _predict(collatex_points, words)
+            if predicted is None or predicted < cap:
+                out_c, wall, rss_c = measure([sys.executable, __file__, "--cell", "collatex", str(w), str(length)], cap)
+                if out_c is not None:
+                    c_time = float(out_c.split()[0])
+                    collatex_points.append((words, c_time))
+                    c_text = f"{c_time:10.2f} {rss_c:5.0f}"
+                    ratio = f"{c_time / a_time:5.0f}x"
+                else:
+                    collatex_points.append((words, math.inf))
+                    c_text = f"{'> ' + format(cap, '.0f'):>10} {rss_c:5.0f}"
+            results[(w, length)] = (words, a_time, rss, c_time)
+            print(f"{w:>3} {words:>6.0f} | {a_time:10.2f} {rss:5.0f} | {c_text} | {ratio:>6}", flush=True)
+    return results
+
+
+def _predict(points: list[tuple[float, float]], words: float) -> float | None:
+    """CollateX's time at ``words``, from its last measured cell (time grows with length squared)."""
+    if not points:
+        return None
+    last_words, last_time = points[-1]
+    return last_time * (words / last_words) ** 2
+
+
+def exponents(results: dict, witness_counts: list[int]) -> None:
+    print("\nGrowth exponent (slope of log time against log length; 1 = linear, 2 = quadratic):")
+    for w in witness_counts:
+        rows = [v for (wc, _), v in sorted(results.items()) if wc == w]
+        a = slope([(words, t) for words, t, _, _ in rows if words >= 900])
+        c = slope([(words, ct) for words, _, _, ct in rows if ct])
+        print(f"  {w} witnesses: anchored {a:.2f}" + (f", collatex alone {c:.2f}" if c else "")
+              if a is not None else f"  {w} witnesses: too few points")
+
+
+def thousand(cap: float) -> None:
+    out_a, _, _ = measure([sys.executable, __file__, "--cell", "anchored", "3", "1000"])
+    out_c, _, _ = measure([sys.executable, __file__, "--cell", "collatex", "3", "1000"], cap * 3)
+    a = float(out_a.split()[0])
+    words = out_a.split()[1]
+    if out_c is None:
+        print(f"\n3 witnesses of ~{words} words: anchored {a:.3f} s; collatex alone over {cap * 3:.0f} s")
+    else:
+        c = float(out_c.split()[0])
+        print(f"\n3 witnesses of ~{words} words: anchored {a:.3f} s, collatex alone {c:.2f} s: {c / a:.0f}x faster")
+
+
+def letter() -> None:
+    """Three witnesses of ~400 words: 1859, 1860 and 1861 as a letter's archival copy, print and web text."""
+    from collate.align import align
+    from collate.config import Config
+    from collate.model import Witness, WitnessSet
+    from collate.normalize import compile_rules, prepare_set
+    from collate.pipeline import collate_set
+
+    texts = {s: " ".join((DARWIN / f"{s}.txt").read_text(encoding="utf-8").split()[:400]) for s in
+             ("1859", "1860", "1861")}
+    texts["1860"] = texts["1860"].replace("cultivated", "cultivat-\ned", 1).replace("generally", "usually", 1)
+    rules = compile_rules(Config().normalize)
+    witnesses = [Witness(s, Path(s), text=t) for s, t in texts.items()]
+    prepared = prepare_set(witnesses, rules)
+    keys = {p.witness.siglum: [s.key for s in p.segments] for p in prepared}
+    align(keys, "anchored")  # imports
+    times = []
+    for _ in range(20):
+        start = time.perf_counter()
+        align(keys, "anchored")
+        times.append(time.perf_counter() - start)
+    wset = WitnessSet(name="letter", path=DARWIN, title="letter", base="1859", witnesses=tuple(witnesses),
+                      normalize=Config().normalize)
+    whole = []
+    for _ in range(5):
+        start = time.perf_counter()
+        collate_set(wset, "anchored")
+        whole.append(time.perf_counter() - start)
+    print(f"\nA typical letter (3 witnesses of ~400 words): aligned in {statistics.median(times) * 1000:.1f} ms "
+          f"(median of 20), collated in all (variants, metrics) in {statistics.median(whole) * 1000:.0f} ms")
+
+
+def darwin_run(tmp: Path) -> None:
+    collate = [sys.executable, "-m", "collate.cli"]
+    out, wall, rss = measure([*collate, "run", str(DARWIN), "--out", str(tmp / "darwin"), "--force"], cwd=tmp)
+    written = sorted(p.name for p in (tmp / "darwin").iterdir())
+    print(f"\nDarwin, chapter 1, six editions (~12,500 words each), `collate run` writing {', '.join(written)}: "
+          f"{wall:.1f} s, peak {rss:.0f} MB\n  {out.strip()}")
+
+
+def many_sets(tmp: Path, count: int, jobs: int) -> None:
+    words = (DARWIN / "1859.txt").read_text(encoding="utf-8").split()
+    rnd = random.Random(1000)
+    root = tmp / "sets"
+    for n in range(count):
+        start = rnd.randrange(len(words) - 130)
+        base = words[start:start + 120]
+        folder = root / f"letter-{n:04d}"
+        folder.mkdir(parents=True)
+        manifest = [f'title = "synthetic letter {n}"']
+        for siglum in ("A", "B", "C"):
+            text = list(base)
+            if siglum != "A":
+                for _ in range(4):
+                    i = rnd.randrange(len(text))
+                    text[i] = rnd.choice(words)
+            (folder / f"{siglum.lower()}.txt").write_text(" ".join(text) + "\n", encoding="utf-8")
+            manifest += ["", "[[witness]]", f'siglum = "{siglum}"', f'file = "{siglum.lower()}.txt"']
+        (folder / "set.toml").write_text("\n".join(manifest) + "\n", encoding="utf-8")
+    collate = [sys.executable, "-m", "collate.cli", "run", str(root), "--out", str(tmp / "many"), "-j", str(jobs)]
+    _, first, rss = measure(collate, cwd=tmp)
+    _, second, _ = measure(collate, cwd=tmp)
+    print(f"\n{count} synthetic sets of 3 witnesses (~120 words), JSON and HTML: first run (-j {jobs}) {first:.1f} s "
+          f"(peak {rss:.0f} MB per process); second run, nothing changed: {second:.2f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="a small table and 100 sets (about a minute)")
+    parser.add_argument("--cap", type=float, default=60, help="seconds CollateX alone may take per cell")
+    parser.add_argument("--witnesses", type=int, nargs="*", help="witness counts (default 2 3 4 5 6)")
+    parser.add_argument("--lengths", type=int, nargs="*", help="words per witness (default 500 ... 12500)")
+    parser.add_argument("--sets", type=int, help="how many small sets for the incremental run (default 1000)")
+    parser.add_argument("--jobs", type=int, default=2, help="processes for the run of many sets")
+    parser.add_argument("--cell", nargs=3, metavar=("ENGINE", "WITNESSES", "LENGTH"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.cell:
+        cell(args.cell[0], int(args.cell[1]), int(args.cell[2]))
+        return
+    witness_counts = args.witnesses or ([2, 3] if args.quick else [2, 3, 4, 5, 6])
+    lengths = args.lengths or ([500, 1000, 2000] if args.quick else [500, 1000, 2000, 4000, 8000, 12500])
+    cap = 20 if args.quick and args.cap == 60 else args.cap
+    print(f"collate benchmark on {os.cpu_count()} cores, Python {sys.version.split()[0]}\n")
+    results = table(witness_counts, lengths, cap)
+    exponents(results, witness_counts)
+    thousand(cap)
+    letter()
+    tmp = Path(tempfile.mkdtemp(prefix="collate-bench-"))
+    try:
+        darwin_run(tmp)
+        many_sets(tmp, args.sets or (100 if args.quick else 1000), args.jobs)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
