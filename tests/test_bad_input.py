@@ -436,3 +436,65 @@ def test_permissions_are_not_needed_to_report_an_unreadable_witness(
     monkeypatch.setattr(Path, "read_bytes", refuse)
     assert_error(run(tmp_path), "witnesses/s/b.txt", "cannot read: Permission denied")
     assert report_files(tmp_path) == []
+
+
+@pytest.mark.parametrize("other", ["shuffled", "another passage"])
+def test_two_witnesses_with_nothing_in_common(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, other: str) -> None:
+    """A wrong file listed as a witness: 5,000 words against the same words shuffled, or other words.
+
+    No passage in common, so nothing to anchor on: CollateX over the whole would take many
+    minutes and gigabytes. It must finish in seconds and lose no token.
+    """
+    import random
+
+    all_words = DARWIN.read_text(encoding="utf-8").split()
+    words = all_words[:5000]
+    if other == "shuffled":
+        others = list(words)
+        random.Random(1933).shuffle(others)
+    else:
+        others = all_words[5000:10000]
+    build(tmp_path, Case("unrelated", {"a.txt": " ".join(words), "b.txt": " ".join(others)}))
+    monkeypatch.chdir(tmp_path)
+    started = time.perf_counter()
+    result = run(tmp_path, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert time.perf_counter() - started < 90
+    from collate.tokenize import tokenize
+
+    report = json.loads((tmp_path / "reports" / "s.json").read_text(encoding="utf-8"))
+    assert tokens(report) == {"A": len(tokenize(" ".join(words))[1]), "B": len(tokenize(" ".join(others))[1])}
+    assert len(report["variants"]) > 100
+
+
+def test_collatex_asked_for_on_long_witnesses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--engine collatex`` on two witnesses of 5,000 words: a word diff instead, said in a warning, not a hang."""
+    words = DARWIN.read_text(encoding="utf-8").split()[:5000]
+    edited = list(words)
+    edited[100] = "XYZZY"
+    del edited[4000]
+    build(tmp_path, Case("long", {"a.txt": " ".join(words), "b.txt": " ".join(edited)}))
+    monkeypatch.chdir(tmp_path)
+    started = time.perf_counter()
+    result = run(tmp_path, "--format", "json", "--engine", "collatex")
+    assert result.exit_code == 0, result.stderr
+    assert time.perf_counter() - started < 90
+    (warning,) = result.stderr.splitlines()
+    assert re.fullmatch(r"warning: witnesses A, B: a passage of [\d,]+ \+ [\d,]+ words is too long for CollateX:"
+                        r" aligned by a word diff instead", warning), warning
+    report = json.loads((tmp_path / "reports" / "s.json").read_text(encoding="utf-8"))
+    assert [(v["kind"], {s: r["text"] for s, r in v["readings"].items()}) for v in report["variants"]] == [
+        ("substitution", {"A": words[100], "B": "XYZZY"}),
+        ("omission", {"A": words[4000], "B": ""}),
+    ]
+
+
+def test_the_word_diff_fallback_aligns_shared_words_and_keeps_every_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    from collate import align
+
+    monkeypatch.setattr(align, "COLLATEX_LIMIT", 0)
+    keys = {"A": ["a", "b", "c", "d"], "B": ["a", "x", "c", "d", "e"]}
+    assert align.align(keys, "collatex") == [{"B": 0, "A": 0}, {"B": 1}, {"A": 1}, {"B": 2, "A": 2},
+                                             {"B": 3, "A": 3}, {"B": 4}]
+    monkeypatch.setattr(align, "LCS_LIMIT", 0)  # too long even for the diff: one witness after the other
+    assert align.align(keys, "collatex") == [{"B": i} for i in range(5)] + [{"A": i} for i in range(4)]

@@ -13,10 +13,63 @@ lists them in cannot change the alignment.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping, Sequence
 
 Columns = list[dict[str, int]]
 Engine = Callable[[Mapping[str, Sequence[str]]], Columns]
+
+
+#: cells of CollateX's edit table (~7 µs and ~200 bytes each) beyond which it is not called: two
+#: unrelated witnesses of 5,000 words (a wrong file listed in set.toml, a garbled OCR text) would
+#: take it many minutes and gigabytes. Such a window is aligned by a word-level LCS diff instead.
+COLLATEX_LIMIT = 10_000_000
+#: beyond this many cells even the bit-parallel LCS diff is too slow and big: no alignment at all
+LCS_LIMIT = 2_500_000_000
+
+log = logging.getLogger("collate")
+
+
+def collatex_cells(keys: Mapping[str, Sequence[str]]) -> int:
+    """About how many cells CollateX fills: each witness against the graph of those before it."""
+    cells = graph = 0
+    for seq in sorted(keys.values(), key=len):
+        cells += len(seq) * graph
+        graph += len(seq)
+    return cells
+
+
+def align_lcs(keys: Mapping[str, Sequence[str]]) -> Columns:
+    """A star alignment: every witness against the longest by an LCS diff over the keys.
+
+    The fallback for what CollateX cannot take in reasonable time: tokens a witness shares
+    with the pivot (in order) stand in the pivot token's column, the others in columns of
+    their own. Witnesses too long even for that are laid out one after the other.
+    """
+    from rapidfuzz.distance import Indel
+
+    pivot = min(keys, key=lambda s: (-len(keys[s]), s))
+    others = [s for s in sorted(keys) if s != pivot]
+    matched: dict[str, dict[int, int]] = {s: {} for s in others}
+    for s in others:
+        if len(keys[pivot]) * len(keys[s]) > LCS_LIMIT:
+            continue
+        for op in Indel.opcodes(list(keys[pivot]), list(keys[s])):
+            if op.tag == "equal":
+                matched[s].update(zip(range(op.src_start, op.src_end), range(op.dest_start, op.dest_end), strict=True))
+    cursor = dict.fromkeys(others, 0)
+    columns: Columns = []
+    for i in range(len(keys[pivot])):
+        column = {pivot: i}
+        for s in others:
+            j = matched[s].get(i)
+            if j is not None:
+                columns.extend({s: k} for k in range(cursor[s], j))
+                column[s], cursor[s] = j, j + 1
+        columns.append(column)
+    for s in others:
+        columns.extend({s: k} for k in range(cursor[s], len(keys[s])))
+    return columns
 
 
 def align_collatex(keys: Mapping[str, Sequence[str]]) -> Columns:
@@ -24,6 +77,11 @@ def align_collatex(keys: Mapping[str, Sequence[str]]) -> Columns:
     present = {s: k for s, k in keys.items() if k}
     if len(present) < 2:
         return [{s: i} for s, k in present.items() for i in range(len(k))]
+    cells = collatex_cells(present)
+    if cells > COLLATEX_LIMIT:
+        log.warning("witnesses %s: a passage of %s words is too long for CollateX: aligned by a word diff instead",
+                    ", ".join(sorted(present)), " + ".join(f"{len(k):,}" for _, k in sorted(present.items())))
+        return align_lcs(present)
     from collatex import Collation, collate
 
     # collate() adds fields to the token dicts it is given: these are made here, for it alone.
