@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # way every time; "fuzz" is for a long hunt by hand: HYPOTHESIS_PROFILE=fuzz pytest tests/test_fuzz.py
 _PROFILE = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}
 settings.register_profile("dev", max_examples=30, **_PROFILE)
-settings.register_profile("ci", max_examples=150, derandomize=True, print_blob=True, **_PROFILE)
+settings.register_profile("ci", max_examples=250, derandomize=True, print_blob=True, **_PROFILE)
 settings.register_profile("fuzz", max_examples=3000, **_PROFILE)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
