@@ -51,8 +51,8 @@ from .align import Columns, align_collatex, register
 MIN_RUN = 8
 #: agreeing tokens left in a window at each edge of an anchor (CollateX's context)
 MARGIN = 3
-#: cells of CollateX's edit table (~7 µs each) a window may cost before it is cut further
-BUDGET = 40_000
+#: cells of CollateX's edit table (~9 µs each) a window may cost before it is cut further
+BUDGET = 15_000
 
 #: what one call of CollateX costs besides its cells, counted in cells
 CALL_COST = 150
