@@ -40,7 +40,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 DARWIN = HERE / "darwin-origin-ch1"
 ORDER = ["1859", "1872", "1866", "1860", "1869", "1861"]
-ONLY_LATE = {1, 2, 4, 45}  # paragraphs (of 47) that only 1869 and 1872 have
+ONLY_LATE = {1, 2, 4, 45}
+PARTS = ["table", "thousand", "letter", "darwin", "many"]  # paragraphs (of 47) that only 1869 and 1872 have
 
 
 def paragraphs(siglum: str) -> list[str]:
@@ -102,7 +103,9 @@ def cell(engine: str, witnesses: int, length: int) -> None:
 def measure(argv: list[str], cap: float | None = None, cwd: Path | None = None) -> tuple[str | None, float, float]:
     """Run a process; (its stdout or None if it passed the cap, wall seconds, peak RSS in MB)."""
     start = time.perf_counter()
-    child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd, text=True)
+    # output to files, not pipes: a child printing 1,000 summary lines would fill a pipe and wait
+    stdout, stderr = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")
+    child = subprocess.Popen(argv, stdout=stdout, stderr=stderr, cwd=cwd, text=True)
     deadline = start + cap if cap else None
     while True:
         pid, status, usage = os.wait4(child.pid, os.WNOHANG)
@@ -114,8 +117,9 @@ def measure(argv: list[str], cap: float | None = None, cwd: Path | None = None) 
             return None, time.perf_counter() - start, usage.ru_maxrss / 1024
         time.sleep(0.01)
     wall = time.perf_counter() - start
-    out = child.stdout.read()
-    err = child.stderr.read()
+    stdout.seek(0)
+    stderr.seek(0)
+    out, err = stdout.read(), stderr.read()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(argv)}\n{err}")
     return out, wall, usage.ru_maxrss / 1024
@@ -269,6 +273,7 @@ def main() -> None:
     parser.add_argument("--lengths", type=int, nargs="*", help="words of 1859 (default 500 ... 11130, all)")
     parser.add_argument("--sets", type=int, help="how many small sets for the incremental run (default 1000)")
     parser.add_argument("--jobs", type=int, default=2, help="processes for the run of many sets")
+    parser.add_argument("--parts", nargs="*", default=PARTS, choices=PARTS, help="what to run (default: all)")
     parser.add_argument("--cell", nargs=3, metavar=("ENGINE", "WITNESSES", "LENGTH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.cell:
@@ -278,14 +283,19 @@ def main() -> None:
     lengths = args.lengths or ([500, 1000, 2000] if args.quick else [500, 1000, 2000, 4000, 8000, 11130])
     cap = 20 if args.quick and args.cap == 60 else args.cap
     print(f"collate benchmark on {os.cpu_count()} cores, Python {sys.version.split()[0]}\n")
-    results = table(witness_counts, lengths, cap)
-    exponents(results, witness_counts)
-    thousand(cap)
-    letter()
+    if "table" in args.parts:
+        results = table(witness_counts, lengths, cap)
+        exponents(results, witness_counts)
+    if "thousand" in args.parts:
+        thousand(cap)
+    if "letter" in args.parts:
+        letter()
     tmp = Path(tempfile.mkdtemp(prefix="collate-bench-"))
     try:
-        darwin_run(tmp)
-        many_sets(tmp, args.sets or (100 if args.quick else 1000), args.jobs)
+        if "darwin" in args.parts:
+            darwin_run(tmp)
+        if "many" in args.parts:
+            many_sets(tmp, args.sets or (100 if args.quick else 1000), args.jobs)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
