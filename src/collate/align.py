@@ -24,8 +24,9 @@ Engine = Callable[[Mapping[str, Sequence[str]]], Columns]
 #: unrelated witnesses of 5,000 words (a wrong file listed in set.toml, a garbled OCR text) would
 #: take it many minutes and gigabytes. Such a window is aligned by a word-level LCS diff instead.
 COLLATEX_LIMIT = 10_000_000
-#: beyond this many cells even the bit-parallel LCS diff is too slow and big: no alignment at all
-LCS_LIMIT = 2_500_000_000
+#: beyond this many cells (~1.5 GB, ~6 s: two witnesses of 100,000 words) even the bit-parallel LCS
+#: diff is too slow and big: the witnesses are then laid out one after the other, unaligned
+LCS_LIMIT = 12_000_000_000
 
 log = logging.getLogger("collate")
 
