@@ -131,3 +131,8 @@ def test_unrelated_readings_are_split_but_related_ones_are_not() -> None:
 def test_a_number_that_only_looks_like_a_year_and_marker_stays_whole() -> None:
     collation = collate_texts({"A": "a force of 175000 men in all", "B": "a force of 1750 men in all"})
     assert [(v.substantive, v.readings["A"].text) for v in collation.variants] == [(True, "175000")]
+
+
+def test_may_the_verb_is_no_month_for_fused_year_markers() -> None:
+    collation = collate_texts({"A": "as you may 15111 wish", "B": "as you may 1511 wish"})
+    assert [(v.substantive, v.readings["A"].text) for v in collation.variants] == [(True, "15111")]

@@ -327,7 +327,7 @@ def _mark_spans(tokens: Sequence[Token], roles: list[str], spans: list[tuple[int
             roles[i] = role
 
 
-_FUSED_YEAR = regex.compile(r"^(1[5-9]\d\d|20\d\d)(\d{1,3})$")
+_FUSED_YEAR = regex.compile(r"^(1[6-9]\d\d|20\d\d)(\d{1,3})$")
 _MONTHS = frozenset(
     "january february march april may june july august september october november december".split()
 )
@@ -338,14 +338,14 @@ def split_fused_years(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
 
     FRUS web renderings print a footnote number straight after the year it
     follows, so "1933" + note 46 reads ``193346``. Only a number that is a
-    plausible year plus one to three digits, with a month name among the three
-    tokens before it, is split; the marker becomes a token of its own (and then
+    plausible year (1600–2099) plus one to three digits, with a capitalised
+    month name among the three tokens before it ("may" is a verb), is split; the marker becomes a token of its own (and then
     a ``note`` by :func:`is_note_marker`, since no space precedes it).
     """
     out: list[Token] = []
     for i, token in enumerate(tokens):
         match = _FUSED_YEAR.match(token.text) if token.kind == "number" else None
-        if match and any(t.text.casefold() in _MONTHS for t in tokens[max(0, i - 3):i]):
+        if match and any(t.text[:1].isupper() and t.text.casefold() in _MONTHS for t in tokens[max(0, i - 3):i]):
             year, marker = match.group(1), match.group(2)
             out.append(Token(year, "", token.offset, token.line, token.column, "number"))
             out.append(Token(marker, token.space, token.offset + len(year), token.line,
