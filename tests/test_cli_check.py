@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from collate import apparatus as apparatus_module
+from collate import atomic
 from collate.cli import cli
 
 LITVINOV = "1933-11-23-roosevelt-to-litvinov"
@@ -252,7 +252,7 @@ def test_a_crash_mid_write_leaves_the_old_file_whole(
     def crash(*args, **kwargs):
         raise error(28, "No space left on device") if error is OSError else error()
 
-    monkeypatch.setattr(apparatus_module.os, fail_at, crash)
+    monkeypatch.setattr(atomic.os, fail_at, crash)
     result = run("apparatus", f"witnesses/{LITVINOV}")
     assert result.exit_code != 0
     if error is OSError:

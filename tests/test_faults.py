@@ -25,7 +25,7 @@ import pytest
 import tomlkit
 from click.testing import CliRunner
 
-from collate import reporters
+from collate import atomic
 from collate.cli import cli
 
 LITVINOV = "1933-11-23-roosevelt-to-litvinov"
@@ -106,7 +106,7 @@ def test_a_report_that_cannot_be_written_loses_nothing(
         def refuse(*args, **kwargs):
             raise PermissionError(errno.EACCES, "Permission denied")
 
-        monkeypatch.setattr(reporters.tempfile, "mkstemp", refuse)
+        monkeypatch.setattr(atomic.tempfile, "mkstemp", refuse)
     elif fault == "disk full while writing":
         real_fdopen = os.fdopen
 
@@ -127,14 +127,14 @@ def test_a_report_that_cannot_be_written_loses_nothing(
                 self.handle.flush()
                 raise OSError(errno.ENOSPC, "No space left on device")
 
-        monkeypatch.setattr(reporters.os, "fdopen", lambda *a, **k: Full(real_fdopen(*a, **k)))
+        monkeypatch.setattr(atomic.os, "fdopen", lambda *a, **k: Full(real_fdopen(*a, **k)))
     else:
         code = errno.ENOSPC if "disk full" in fault else errno.EROFS
 
         def fail(*args, **kwargs):
             raise OSError(code, os.strerror(code))
 
-        monkeypatch.setattr(reporters.os, "replace", fail)
+        monkeypatch.setattr(atomic.os, "replace", fail)
     try:
         result = run("run")
     finally:
@@ -150,7 +150,7 @@ def test_an_interrupt_while_writing_a_report_leaves_the_old_one(project: Path, m
     def interrupt(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(reporters.os, "replace", interrupt)
+    monkeypatch.setattr(atomic.os, "replace", interrupt)
     edit_witness(project)
     result = run("run", "--format", "json")
     assert result.exit_code != 0 and isinstance(result.exception, KeyboardInterrupt | SystemExit)
@@ -177,8 +177,7 @@ def test_a_report_folder_that_cannot_be_written_leaves_the_apparatus_alone(
 CHILD = textwrap.dedent(
     """
     import os, sys, time
-    import collate.apparatus, collate.reporters
-    module = {"apparatus": collate.apparatus, "run": collate.reporters}[sys.argv[1]]
+    import collate.atomic as module  # both the apparatus and the reports are written here
     real_fdopen = os.fdopen
 
     class Halfway:

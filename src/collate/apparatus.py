@@ -23,9 +23,7 @@ Writes are atomic: a temporary file in the same folder, fsync, then
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -35,6 +33,7 @@ import tomlkit
 import tomlkit.exceptions
 from rapidfuzz import fuzz
 
+from . import atomic
 from .errors import ApparatusError
 from .model import STATUSES, Collation, Variant
 
@@ -478,51 +477,5 @@ def sync(collation: Collation, path: Path | None = None) -> SyncReport:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` beside ``path`` and rename it over: never half a file.
-
-    The temporary file is flushed and fsynced before the rename, and removed if
-    anything fails (an interrupt too); the old file's permissions are kept.
-    """
-    folder = path.parent
-    try:
-        mode = path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    except OSError as exc:
-        raise ApparatusError(f"cannot write: {exc.strerror or exc}", _shown(path)) from None
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise ApparatusError(f"cannot write: {exc.strerror or exc}", _shown(path)) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise ApparatusError(f"cannot write: {exc.strerror or exc}", _shown(path)) from None
-        raise
-    _fsync_folder(folder)
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable where the platform allows it."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    """Write the apparatus file atomically (atomic.write_atomic): never half a file."""
+    atomic.write_atomic(path, text, ApparatusError, "cannot write", _shown(path))

@@ -159,10 +159,10 @@ def diff(a: Path, b: Path, engine: str | None) -> None:
     Example:
       collate diff frus-d46.txt my-transcription.txt
     """
+    from .model import WitnessSet
     from .pipeline import collate_set
     from .reporters.text import diff_lines
     from .witness import display_path, read_witness
-    from .model import WitnessSet
 
     config = _config()
     wa, wb = read_witness(a, "A"), read_witness(b, "B")

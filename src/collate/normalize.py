@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 
 import regex
 
@@ -60,7 +61,7 @@ def _number_words() -> dict[str, str]:
         words[word] = str(value)
     for value, word in enumerate(_ORD_ONES):
         words[word] = str(value)
-    for index, (tens, ordinal) in enumerate(zip(_TENS, _ORD_TENS)):
+    for index, (tens, ordinal) in enumerate(zip(_TENS, _ORD_TENS, strict=True)):
         value = 20 + 10 * index
         words[tens] = words[ordinal] = str(value)
         for unit in range(1, 10):
@@ -226,7 +227,7 @@ def comparable(
     previous: Token | None = None
     previous_role = ""
     joiner_pending = False
-    for token, role in zip(tokens, roles):
+    for token, role in zip(tokens, roles, strict=True):
         if role == "note" and "note-marker" in classes:
             continue
         if role == "page" and "page-marker" in classes:
@@ -296,7 +297,7 @@ def assign_roles(text: str, tokens: Sequence[Token], rules: Rules) -> tuple[str,
             spans.append(m.span(1) if m.re.groups else m.span())
         _mark_spans(tokens, roles, spans, "note")
     elif rules.note_marker:
-        for i, token in enumerate(tokens):
+        for i in range(len(tokens)):
             if roles[i] == "word" and is_note_marker(tokens, i):
                 roles[i] = "note"
     if rules.hyphenation:
@@ -482,7 +483,7 @@ def join_word_division(prepared: Sequence[Prepared], rules: Rules) -> list[Prepa
         for word in words:
             owners.setdefault(word, []).append(w)
     bigrams = [
-        frozenset(zip((s.key for s in p.segments), (s.key for s in p.segments[1:]))) for p in prepared
+        frozenset(pairwise(s.key for s in p.segments)) for p in prepared
     ]
     out = []
     for w, p in enumerate(prepared):
@@ -501,7 +502,7 @@ def join_word_division(prepared: Sequence[Prepared], rules: Rules) -> list[Prepa
                 having = [o for o in owners.get(key, ()) if o != w]
                 if not having or not _adjacent(p, group):
                     continue
-                pairs = set(zip((s.key for s in group), (s.key for s in group[1:])))
+                pairs = set(pairwise(s.key for s in group))
                 if any(not pairs <= bigrams[o] for o in having):
                     joined = Segment(key, group[0].start, group[-1].end)
                     i += n
@@ -517,7 +518,7 @@ def join_word_division(prepared: Sequence[Prepared], rules: Rules) -> list[Prepa
 
 def _adjacent(p: Prepared, group: Sequence[Segment]) -> bool:
     """Segments that follow each other with only whitespace between, all words."""
-    for a, b in zip(group, group[1:]):
+    for a, b in pairwise(group):
         if a.end != b.start:
             return False
     for s in group:

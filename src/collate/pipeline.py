@@ -17,7 +17,7 @@ from .metrics import all_metrics
 from .model import Collation, WitnessSet, WitnessSummary
 from .normalize import compile_rules, prepare_set
 from .variants import find_variants
-from .witness import discover, display_path, load_set
+from .witness import discover, display_path
 
 
 def load_sets(paths: Iterable[Path], config: Config) -> list[WitnessSet]:

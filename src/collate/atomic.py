@@ -1,0 +1,71 @@
+"""One way to replace a file: write beside it, fsync, rename over it.
+
+Both the apparatus file (months of an editor's work) and the reports go through
+:func:`write_atomic`, so an interrupted or failing write never leaves half a
+file: the temporary file sits in the same folder (so the rename is atomic),
+is flushed and fsynced, takes the old file's permissions (or the umask's for a
+new file — ``mkstemp`` alone would make every report private), and is removed
+if anything fails, an interrupt included.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import CollateError
+
+
+def write_atomic(
+    path: Path,
+    text: str,
+    error: type[CollateError] = CollateError,
+    message: str = "cannot write",
+    shown: str | None = None,
+) -> None:
+    """Replace ``path`` with ``text``; an OSError becomes ``error`` naming ``shown``."""
+    shown = shown or str(path)
+    folder = path.parent
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    except OSError as exc:
+        raise error(f"{message}: {exc.strerror or exc}", shown) from None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise error(f"{message}: {exc.strerror or exc}", shown) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(exc, OSError):
+            raise error(f"{message}: {exc.strerror or exc}", shown) from None
+        raise
+    _fsync_folder(folder)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable where the platform allows it."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
