@@ -242,6 +242,7 @@ def test_apparatus_killed_mid_write_leaves_the_old_file_whole(project: Path) -> 
     assert synced[f"{KALININ}/apparatus.toml"] == before[f"{KALININ}/apparatus.toml"]
     assert "plesant" in synced[f"{LITVINOV}/apparatus.toml"].decode("utf-8")
     assert run("apparatus").exit_code == 0 and apparatus_files(project) == synced  # and again: nothing to do
+    assert not [p for p in (project / "witnesses" / LITVINOV).iterdir() if p.name.endswith(".tmp")]  # cleaned up
 
 
 def test_run_killed_mid_write_leaves_the_old_report_whole(project: Path) -> None:

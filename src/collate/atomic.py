@@ -10,6 +10,7 @@ if anything fails, an interrupt included.
 
 from __future__ import annotations
 
+import glob
 import os
 import tempfile
 from pathlib import Path
@@ -55,6 +56,21 @@ def write_atomic(
             raise error(f"{message}: {exc.strerror or exc}", shown) from None
         raise
     _fsync_folder(folder)
+    _remove_leftovers(path)
+
+
+def _remove_leftovers(path: Path) -> None:
+    """Remove temporary files a killed earlier write of ``path`` left behind.
+
+    A process killed with SIGKILL cannot clean up after itself; the next write
+    of the same file does it (two processes writing one file at once would
+    already lose one of the writes, so nothing valid is removed).
+    """
+    for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        try:
+            leftover.unlink()
+        except OSError:
+            pass
 
 
 def _fsync_folder(folder: Path) -> None:
