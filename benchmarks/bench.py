@@ -87,9 +87,9 @@ def cell(engine: str, witnesses: int, length: int) -> None:
         name="bench", path=DARWIN, title="bench", base=ORDER[0], normalize=Config().normalize,
         witnesses=tuple(Witness(s, DARWIN / f"{s}.txt", text=t) for s, t in texts.items()),
     )
-    if engine == "collatex":
-        import collatex  # noqa: F401 - its import is start-up, not collation
+    import collatex  # noqa: F401 - its import is start-up, not collation (both engines use it)
 
+    if engine == "collatex":
         from collate import align
 
         align.COLLATEX_LIMIT = math.inf  # CollateX alone, however long: the cap is this script's
