@@ -136,3 +136,15 @@ def test_a_number_that_only_looks_like_a_year_and_marker_stays_whole() -> None:
 def test_may_the_verb_is_no_month_for_fused_year_markers() -> None:
     collation = collate_texts({"A": "as you may 15111 wish", "B": "as you may 1511 wish"})
     assert [(v.substantive, v.readings["A"].text) for v in collation.variants] == [(True, "15111")]
+
+
+def test_a_partial_witness_breaking_off_mid_word_is_two_variants() -> None:
+    """TIME quotes the letter and breaks off at "direct": not one substitution of the whole rest."""
+    collation = collate_folder(ROOT / "witnesses" / "1933-10-10-roosevelt-to-kalinin")
+    *_, truncated, rest = summary(collation)
+    assert truncated == ("substitution", (), True, {"FRUS": "directly", "TIME": "direct"})
+    assert rest[0] == "omission" and rest[3]["TIME"] == ""
+    assert rest[3]["FRUS"].startswith("with each other.") and rest[3]["FRUS"].endswith("Franklin D. Roosevelt")
+    # an ellipsis standing for a clause stays with the clause it replaces
+    clause = next(v for v in summary(collation) if v[3]["TIME"] == ". . ." and "happy tradition" in v[3]["FRUS"])
+    assert clause[0] == "substitution" and clause[3]["FRUS"].startswith(", between whom")

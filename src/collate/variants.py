@@ -133,10 +133,14 @@ def _runs(
     context: list[str] = []  # agreeing column texts so far
     pending_after: list[_Unit] = []
     current_matched = False
-    for index, (is_column, cells) in enumerate(positions):
-        if not any(cells.get(s) for s in sigla):
-            continue
-        texts = _texts(cells, by_siglum, rules, sigla)
+    current_stretch: int | None = None
+    places = [
+        (index, is_column, cells, _texts(cells, by_siglum, rules, sigla))
+        for index, (is_column, cells) in enumerate(positions)
+        if any(cells.get(s) for s in sigla)
+    ]
+    stretches = _long_one_sided(places, sigla)
+    for index, is_column, cells, texts in places:
         agree = len(set(texts.values())) == 1
         if agree:
             if current is not None:
@@ -152,13 +156,19 @@ def _runs(
                 pending_after = [u for u in pending_after if len(u.after_ctx) < CONTEXT_WORDS]
         else:
             matched = is_column and _matched(cells, by_siglum, sigla)
-            if current is not None and matched != current_matched:
+            stretch = stretches.get(index)
+            if stretch is None and is_column and all(cells.get(s) for s in sigla) and _alike(texts):
+                stretch = 0  # a word every witness has, written alike: "directly" / "direct"
+            if current is not None and (
+                matched != current_matched
+                or (stretch != current_stretch and None not in (stretch, current_stretch))
+            ):
                 current.after = dict(cursor)
                 units.append(current)
                 current = None
             if current is None:
                 current = _Unit({s: [] for s in sigla}, {}, context[-CONTEXT_WORDS:], [], index)
-                current_matched = matched
+                current_matched, current_stretch = matched, stretch
             for s in sigla:
                 current.tokens[s].extend(cells.get(s, ()))
         for s in sigla:
@@ -168,6 +178,56 @@ def _runs(
         current.after = dict(cursor)
         units.append(current)
     return [u for u in (_trim(u, by_siglum, rules, sigla) for u in units) if u is not None]
+
+
+#: tokens that text some witnesses lack must reach to be a variant of its own
+LONG_ALONE = 6
+
+
+def _long_one_sided(places: list, sigla: list[str]) -> dict[int, int]:
+    """Position index -> stretch number, for long stretches only some witnesses have.
+
+    A partial witness (TIME quoting the letter and breaking off at "direct")
+    disagrees with the full text over a long run: "directly" against "direct",
+    then a hundred words TIME lacks. As one variant that is a substitution of
+    the whole rest of the letter; an editor wants ``directly] direct`` and the
+    omission apart. So a run of disagreeing places where some witness has
+    nothing, at least :data:`LONG_ALONE` tokens long in some witness, is a
+    variant of its own, split from a word next to it that every witness has
+    and writes alike (so a heading against a dateline stays one place). Shorter ones ("in spite of" against "despite") stay whole, and so does
+    punctuation every witness has there: TIME's ". . ." stands for the clause it
+    replaces and belongs with it.
+    """
+    out: dict[int, int] = {}
+    run: list[int] = []
+    sizes = dict.fromkeys(sigla, 0)
+    number = 0
+
+    def close() -> None:
+        nonlocal number
+        if run and max(sizes.values()) >= LONG_ALONE:
+            number += 1
+            out.update(dict.fromkeys(run, number))
+        run.clear()
+        for s in sigla:
+            sizes[s] = 0
+
+    for index, is_column, cells, texts in places:
+        partial = not all(cells.get(s) for s in sigla)
+        if len(set(texts.values())) == 1 or (is_column and not partial):
+            close()
+            continue
+        run.append(index)
+        for s in sigla:
+            sizes[s] += len(cells.get(s, ()))
+    close()
+    return out
+
+
+def _alike(texts: dict[str, str]) -> bool:
+    """Readings that look like one word written differently (a truncation, a misspelling)."""
+    values = list(dict.fromkeys(texts.values()))
+    return all(fuzz.ratio(a, b) >= 60 for i, a in enumerate(values) for b in values[i + 1:])
 
 
 def _matched(cells: dict[str, list[int]], by_siglum: dict[str, Prepared], sigla: list[str]) -> bool:
