@@ -239,7 +239,7 @@ def comparable(
             continue
         form = token_form(token.text, token.kind, rules, classes)
         if previous is not None:
-            raw = _between(tokens, previous, token)
+            raw = previous.space  # the whitespace after the last token kept
             if joiner_pending:
                 sep = ""
             elif "word-division" in classes and previous_role == "word" and role == "word":
@@ -271,11 +271,6 @@ def comparable(
 
 def _word_role(role: str) -> str:
     return "word" if role in ("word", "number") else role
-
-
-def _between(tokens: Sequence[Token], previous: Token, token: Token) -> str:
-    """The whitespace between two tokens of a reading (dropped tokens count as nothing)."""
-    return previous.space
 
 
 @lru_cache(maxsize=4096)

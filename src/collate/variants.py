@@ -24,7 +24,7 @@ from diff_match_patch import diff_match_patch
 from rapidfuzz import fuzz
 
 from .align import Columns
-from .model import CLASSES, Prepared, Reading, Variant
+from .model import CLASSES, Prepared, Reading, Token, Variant
 from .normalize import Rules, comparable, token_form
 from .tokenize import line_starts, position
 
@@ -275,7 +275,7 @@ def _trim(unit: _Unit, by_siglum: dict[str, Prepared], rules: Rules, sigla: list
 
 
 def classify(
-    readings: dict[str, tuple[Sequence], ], rules: Rules
+    readings: dict[str, tuple[Sequence[Token], Sequence[str]]], rules: Rules
 ) -> tuple[tuple[str, ...], bool, tuple[tuple[str, ...], ...]]:
     """Classes, substantive or not, and groups of sigla whose readings differ only accidentally.
 
@@ -340,7 +340,7 @@ def _variant(
         kind = "substitution"
     diffs = {s: char_diff(base_text, readings[s].text) for s in sigla if s != base}
     fingerprint = "\x1f".join(
-        [f"{s}={_id_text(parts[s], rules)}" for s in sorted(sigla)]
+        [f"{s}={' '.join(t.text for t in parts[s][0])}" for s in sorted(sigla)]
         + ["<", *unit.before_ctx, ">", *unit.after_ctx]
     )
     vid = hashlib.blake2b(fingerprint.encode("utf-8"), digest_size=5).hexdigest()
@@ -358,11 +358,6 @@ def _variant(
 
 def _collapse(text: str) -> str:
     return " ".join(text.split())
-
-
-def _id_text(part: tuple[list, list], rules: Rules) -> str:
-    tokens, roles = part
-    return " ".join(t.text for t in tokens)
 
 
 def _reading(p: Prepared, indices: Sequence[int], after: int, starts: list[int], exact: bool = False) -> Reading:
