@@ -1,0 +1,73 @@
+"""The character-level difference of two readings, cleaned up for people to read."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import regex
+from diff_match_patch import diff_match_patch
+
+#: readings longer than this (characters, either side) are diffed word by word first
+LONG_DIFF = 100
+
+
+_WORD = regex.compile(r"\s+|\w+|[^\w\s]")
+
+
+def _word_diff(dmp: diff_match_patch, a: str, b: str) -> list[tuple[int, str]]:
+    """Words first, then characters within each changed run of words.
+
+    diff-match-patch's own speed-up of this kind, its line mode, is no help for
+    a reading that is one long paragraph, and a plain character diff of two
+    such readings costs seconds in pure Python (Diff_Timeout must be 0 for a
+    whole diff).
+    """
+    words: list[str] = [""]
+    index: dict[str, int] = {}
+
+    def encode(text: str) -> str:
+        out = []
+        for word in _WORD.findall(text):
+            if word not in index:
+                index[word] = len(words)
+                words.append(word)
+            out.append(chr(index[word]))
+        return "".join(out)
+
+    coarse = dmp.diff_main(encode(a), encode(b), False)
+    dmp.diff_charsToLines(coarse, words)
+    out: list[tuple[int, str]] = []
+    deleted = inserted = ""
+    for op, text in [*coarse, (dmp.DIFF_EQUAL, "")]:
+        if op == dmp.DIFF_DELETE:
+            deleted += text
+        elif op == dmp.DIFF_INSERT:
+            inserted += text
+        else:
+            if deleted and inserted:
+                out.extend(dmp.diff_main(deleted, inserted, False))
+            elif deleted:
+                out.append((dmp.DIFF_DELETE, deleted))
+            elif inserted:
+                out.append((dmp.DIFF_INSERT, inserted))
+            deleted = inserted = ""
+            if text:
+                out.append((op, text))
+    dmp.diff_cleanupMerge(out)
+    return out
+
+
+@lru_cache(maxsize=4096)
+def char_diff(a: str, b: str) -> tuple[tuple[int, str], ...]:
+    """The character-level difference of ``b`` against ``a``, cleaned up for people to read.
+
+    Short readings (most variants of a letter) get diff-match-patch's plain
+    diff; where either is longer than :data:`LONG_DIFF` characters (a paragraph
+    rewritten between editions) they are diffed by words first: a plain diff
+    costs time in proportion to length times difference, seconds in pure Python.
+    """
+    dmp = diff_match_patch()
+    dmp.Diff_Timeout = 0
+    d = _word_diff(dmp, a, b) if a and b and max(len(a), len(b)) > LONG_DIFF else dmp.diff_main(a, b)
+    dmp.diff_cleanupSemantic(d)
+    return tuple((op, text) for op, text in d)

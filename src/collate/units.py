@@ -1,0 +1,188 @@
+"""Variation units: maximal runs of disagreeing positions, cut where an editor would cut.
+
+A position on which the witnesses' text differs is disagreement; a maximal run
+of them (ignoring positions that are empty in every witness) is one unit. A run
+is cut further where a word every witness has differs only in how it is written
+(kept apart from words added or dropped next to it) and around a long stretch
+only some witnesses have.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from .model import Prepared
+from .normalize import Rules
+from .positions import Position, text_of, texts_at
+
+CONTEXT_WORDS = 4
+
+
+@dataclass
+class Unit:
+    """A run of disagreeing positions: for each witness, token indices, and where it ends."""
+
+    tokens: dict[str, list[int]]
+    after: dict[str, int]  # index of the witness's next token after the unit
+    before_ctx: list[str]
+    after_ctx: list[str]
+    start: int  # position index, for ordering and reach
+
+
+#: a position that holds tokens: its index, is it a column, its cells and each witness's text
+Place = tuple[int, bool, dict[str, list[int]], dict[str, str]]
+
+
+def runs(
+    positions: list[Position],
+    by_siglum: dict[str, Prepared],
+    rules: Rules,
+    sigla: list[str],
+) -> list[Unit]:
+    """The units of an alignment, in order, with the agreeing words around each."""
+    units: list[Unit] = []
+    cursor = {s: 0 for s in sigla}
+    current: Unit | None = None
+    context: list[str] = []  # agreeing column texts so far
+    pending_after: list[Unit] = []
+    current_matched = False
+    current_stretch: int | None = None
+    places: list[Place] = [
+        (index, is_column, cells, texts_at(cells, by_siglum, rules, sigla))
+        for index, (is_column, cells) in enumerate(positions)
+        if any(cells.get(s) for s in sigla)
+    ]
+    stretches = _long_one_sided(places, sigla)
+    for index, is_column, cells, texts in places:
+        agree = len(set(texts.values())) == 1
+        if agree:
+            if current is not None:
+                current.after = dict(cursor)
+                units.append(current)
+                pending_after.append(current)
+                current = None
+            if is_column:
+                word = texts[sigla[0]]
+                context.append(word)
+                for unit in pending_after:
+                    unit.after_ctx.append(word)
+                pending_after = [u for u in pending_after if len(u.after_ctx) < CONTEXT_WORDS]
+        else:
+            matched = is_column and _matched(cells, by_siglum, sigla)
+            stretch = stretches.get(index)
+            if stretch is None and is_column and all(cells.get(s) for s in sigla) and _alike(texts):
+                stretch = 0  # a word every witness has, written alike: "directly" / "direct"
+            if current is not None and (
+                matched != current_matched
+                or (stretch != current_stretch and None not in (stretch, current_stretch))
+            ):
+                current.after = dict(cursor)
+                units.append(current)
+                current = None
+            if current is None:
+                current = Unit({s: [] for s in sigla}, {}, context[-CONTEXT_WORDS:], [], index)
+                current_matched, current_stretch = matched, stretch
+            for s in sigla:
+                current.tokens[s].extend(cells.get(s, ()))
+        for s in sigla:
+            if cells.get(s):
+                cursor[s] = cells[s][-1] + 1
+    if current is not None:
+        current.after = dict(cursor)
+        units.append(current)
+    return [u for u in (_trim(u, by_siglum, rules, sigla) for u in units) if u is not None]
+
+
+#: tokens that text some witnesses lack must reach to be a variant of its own
+LONG_ALONE = 6
+
+
+def _long_one_sided(places: list[Place], sigla: list[str]) -> dict[int, int]:
+    """Position index -> stretch number, for long stretches only some witnesses have.
+
+    A partial witness (TIME quoting the letter and breaking off at "direct")
+    disagrees with the full text over a long run: "directly" against "direct",
+    then a hundred words TIME lacks. As one variant that is a substitution of
+    the whole rest of the letter; an editor wants ``directly] direct`` and the
+    omission apart. So a run of disagreeing places where some witness has
+    nothing, at least :data:`LONG_ALONE` tokens long in some witness, is a
+    variant of its own, split from a word next to it that every witness has
+    and writes alike (so a heading against a dateline stays one place). Shorter ones ("in spite of" against "despite") stay whole, and so does
+    punctuation every witness has there: TIME's ". . ." stands for the clause it
+    replaces and belongs with it.
+    """
+    out: dict[int, int] = {}
+    run: list[int] = []
+    sizes = dict.fromkeys(sigla, 0)
+    number = 0
+
+    def close() -> None:
+        nonlocal number
+        if run and max(sizes.values()) >= LONG_ALONE:
+            number += 1
+            out.update(dict.fromkeys(run, number))
+        run.clear()
+        for s in sigla:
+            sizes[s] = 0
+
+    for index, is_column, cells, texts in places:
+        partial = not all(cells.get(s) for s in sigla)
+        if len(set(texts.values())) == 1 or (is_column and not partial):
+            close()
+            continue
+        run.append(index)
+        for s in sigla:
+            sizes[s] += len(cells.get(s, ()))
+    close()
+    return out
+
+
+def _alike(texts: dict[str, str]) -> bool:
+    """Readings that look like one word written differently (a truncation, a misspelling)."""
+    values = list(dict.fromkeys(texts.values()))
+    return all(fuzz.ratio(a, b) >= 60 for i, a in enumerate(values) for b in values[i + 1:])
+
+
+def _matched(cells: dict[str, list[int]], by_siglum: dict[str, Prepared], sigla: list[str]) -> bool:
+    """A column where every witness has a word and the normalized keys agree.
+
+    Such a column differs only in how the same word is written ("United
+    States" / "U. S.", "Governments" / "governments"); it is kept apart from
+    words added or dropped next to it, so each gets its own class.
+    """
+    keys = set()
+    for s in sigla:
+        indices = cells.get(s)
+        if not indices:
+            return False
+        keys.add(by_siglum[s].key_at(indices[0]))
+    return len(keys) == 1
+
+
+def _trim(unit: Unit, by_siglum: dict[str, Prepared], rules: Rules, sigla: list[str]) -> Unit | None:
+    """Drop tokens every witness has at the start or end of the unit (",17" against ",")."""
+    tokens = unit.tokens
+
+    def same(pick: int) -> bool:
+        if not all(tokens[s] for s in sigla):
+            return False
+        first = [by_siglum[s].tokens[tokens[s][pick]] for s in sigla]
+        roles = {by_siglum[s].roles[tokens[s][pick]] for s in sigla}
+        exact = not rules.whitespace  # then the space after a token is part of the text
+        return len({(t.text, t.space if exact else "") for t in first}) == 1 and len(roles) == 1
+
+    while same(0):
+        for s in sigla:
+            tokens[s].pop(0)
+    while same(-1):
+        for s in sigla:
+            last = tokens[s].pop()
+            unit.after[s] = min(unit.after[s], last)
+    readings = {text_of(by_siglum[s], tokens[s], rules) for s in sigla}
+    if len(readings) < 2:
+        return None
+    return unit
+
+
