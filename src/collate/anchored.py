@@ -124,8 +124,6 @@ def _run(jobs: list[_Job]) -> list[Columns]:
     workers = _workers(jobs)
     if workers < 2:
         return [_collatex(job.keys, job.offsets) for job in jobs]
-    from concurrent.futures import ProcessPoolExecutor
-
     import collatex  # noqa: F401 - once, before the workers start, rather than in each
 
     batches: list[list[int]] = [[] for _ in range(workers)]
@@ -135,7 +133,9 @@ def _run(jobs: list[_Job]) -> list[Columns]:
         batches[least].append(n)
         loads[least] += jobs[n].cost + CALL_COST
     results: dict[int, Columns] = {}
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    from .workers import process_pool
+
+    with process_pool(workers) as pool:
         futures = [pool.submit(_batch, [(jobs[n].keys, jobs[n].offsets) for n in batch]) for batch in batches]
         for batch, future in zip(batches, futures, strict=True):
             results.update(zip(batch, future.result(), strict=True))

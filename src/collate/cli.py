@@ -17,6 +17,7 @@ import click
 from . import __version__
 from .config import ENGINES, Config, load_config
 from .errors import CollateError
+from .workers import INTERRUPTED
 
 log = logging.getLogger("collate")
 
@@ -32,13 +33,33 @@ class InputError(click.ClickException):
 
 
 class CollateGroup(click.Group):
-    """Turns a CollateError raised anywhere in a command into exit code 2."""
+    """Turns a CollateError raised anywhere in a command into exit code 2.
+
+    So do the failures an input too big or too odd for this machine can cause —
+    memory exhausted, recursion too deep, a worker process killed (by the kernel's
+    out-of-memory killer, most often): one line saying so, never a traceback. Ctrl-C
+    is exit 130 with one line; every write in progress has removed its temporary
+    file by then (atomic.write_atomic cleans up on any exception, an interrupt included).
+    """
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
             return super().invoke(ctx)
         except CollateError as exc:
             raise InputError(str(exc)) from None
+        except MemoryError:
+            raise InputError("collate: out of memory: the input is larger than this machine can collate "
+                             "(see 'Limits' in the README)") from None
+        except RecursionError:
+            raise InputError("collate: the input is nested too deeply to read (recursion limit reached)") from None
+        except BrokenProcessPool:
+            raise InputError("collate: a worker process died (out of memory, or killed); "
+                             "run again with -j 1 to see which set") from None
+        except KeyboardInterrupt:
+            click.echo("collate: interrupted", err=True)
+            raise click.exceptions.Exit(INTERRUPTED) from None
 
 
 class _StderrHandler(logging.Handler):

@@ -27,7 +27,27 @@ def load_sets(paths: Iterable[Path], config: Config) -> list[WitnessSet]:
     sets: list[WitnessSet] = []
     for found in discover(paths):
         sets.extend(load_any(found, config))
+    _distinct_names(sets)
     return sets
+
+
+def _distinct_names(sets: list[WitnessSet]) -> None:
+    """Two sets of one name would write the same reports (one silently over the other): refuse.
+
+    A set is named after its folder, so ``a/letters/1933-11-16`` and
+    ``b/letters/1933-11-16`` collide; the editor renames one folder.
+    """
+    from .errors import WitnessError
+
+    seen: dict[str, WitnessSet] = {}
+    for wset in sets:
+        other = seen.setdefault(wset.name, wset)
+        if other is not wset:
+            raise WitnessError(
+                f"two sets are named {wset.name!r}: {display_path(other.path)} and {display_path(wset.path)} "
+                "(their reports would overwrite each other); rename one folder",
+                display_path(wset.manifest or wset.path),
+            )
 
 
 def collate_set(wset: WitnessSet, engine: str = "anchored") -> Collation:

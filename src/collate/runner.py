@@ -123,10 +123,12 @@ def run_sets(
 
     flush()
     if jobs > 1 and len(todo) > 1:
-        from concurrent.futures import ProcessPoolExecutor, as_completed
+        from concurrent.futures import as_completed
 
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
-            futures = {pool.submit(_collate_one, sets[n], engine, chosen, out): n for n in todo}
+        from .workers import call_writing, process_pool
+
+        with process_pool(min(jobs, len(todo))) as pool:
+            futures = {pool.submit(call_writing, _collate_one, sets[n], engine, chosen, out): n for n in todo}
             try:
                 for future in as_completed(futures):
                     finish(futures[future], future.result())
@@ -161,7 +163,12 @@ def _collate_one(wset: WitnessSet, engine: str, formats: Sequence[str], out: Pat
 
 
 class _Cache:
-    """Fingerprints of each set's inputs at the last run into an output folder."""
+    """Fingerprints of each set's inputs at the last run into an output folder.
+
+    Keyed by set name, as the reports in that folder are (``load_sets`` refuses two sets
+    of one name in a run); the fingerprint holds the set's paths, so a same-named set
+    from another folder run into the same output later is collated, not taken as kept.
+    """
 
     VERSION = 1
 

@@ -1,0 +1,52 @@
+"""Worker processes that stop quietly on Ctrl-C.
+
+Ctrl-C at a terminal interrupts the whole process group: the parent and every
+worker of a :class:`~concurrent.futures.ProcessPoolExecutor`. A worker waiting
+for work would die with a traceback of the pool's internals; one in the middle
+of writing a report must still remove its temporary file. So a worker started
+here exits at once, silently, when interrupted while idle (or while doing work
+that writes nothing), and raises :class:`KeyboardInterrupt` only inside
+:func:`call_writing` — where :func:`collate.atomic.write_atomic` cleans up as
+it does in the parent. The parent then reports the interrupt once (exit 130).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from types import FrameType
+from typing import TypeVar
+
+T = TypeVar("T")
+
+#: the exit code of an interrupted process (128 + SIGINT), as shells report it
+INTERRUPTED = 130
+
+_writing = False
+
+
+def _on_interrupt(signum: int, frame: FrameType | None) -> None:
+    if _writing:
+        raise KeyboardInterrupt
+    os._exit(INTERRUPTED)  # nothing half-done to clean up; the parent reports the interrupt
+
+
+def _install() -> None:
+    signal.signal(signal.SIGINT, _on_interrupt)
+
+
+def process_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool whose workers go quietly on Ctrl-C (see the module's docstring)."""
+    return ProcessPoolExecutor(max_workers=workers, initializer=_install)
+
+
+def call_writing(function: Callable[..., T], *args: object) -> T:
+    """Run ``function`` in a worker so that an interrupt lets its writes clean up."""
+    global _writing
+    _writing = True
+    try:
+        return function(*args)
+    finally:
+        _writing = False

@@ -1,0 +1,111 @@
+"""What an input too big or odd for the machine gives: one line and exit 2, or 130 on Ctrl-C.
+
+Memory exhausted, recursion too deep, a worker process killed: each is one line on
+stderr and exit 2, never a traceback. Ctrl-C stops a run with exit 130 and leaves no
+temporary file. Two sets with the same folder name are refused (exit 2, both named).
+The texts here are synthetic (Darwin's 1859 and 1860 prose copied into many sets).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from collate.cli import cli
+from helpers import make_set
+
+ROOT = Path(__file__).resolve().parent.parent
+DARWIN = ROOT / "benchmarks" / "darwin-origin-ch1"
+
+
+def _set(folder: Path) -> Path:
+    return make_set(folder, {"A": "the letter as sent\n", "B": "the letter as printed\n"})
+
+
+@pytest.mark.parametrize(
+    ("error", "message"),
+    [
+        (MemoryError(), "collate: out of memory: the input is larger than this machine can collate"),
+        (RecursionError("maximum recursion depth exceeded"), "collate: the input is nested too deeply"),
+        (BrokenProcessPool("A process in the process pool was terminated abruptly"),
+         "collate: a worker process died (out of memory, or killed); run again with -j 1"),
+    ],
+)
+def test_exhaustion_is_one_line_and_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: BaseException, message: str
+) -> None:
+    folder = _set(tmp_path / "letter")
+
+    def exhausted(*args: object, **kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr("collate.runner.collate_set", exhausted)
+    result = CliRunner().invoke(cli, ["run", str(folder), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(message) and result.stderr.count("\n") == 1, result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_same_named_sets_are_refused_naming_both_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _set(tmp_path / "a" / "letters" / "1933-11-16")
+    _set(tmp_path / "b" / "letters" / "1933-11-16")
+    result = CliRunner().invoke(cli, ["run", "a", "b", "--out", "out"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "b/letters/1933-11-16/set.toml: two sets are named '1933-11-16': a/letters/1933-11-16 and "
+        "b/letters/1933-11-16 (their reports would overwrite each other); rename one folder\n"
+    )
+    assert not (tmp_path / "out").exists()
+    for command in (["check", "a", "b"], ["apparatus", "a", "b"]):
+        assert CliRunner().invoke(cli, command).exit_code == 2
+
+
+def test_same_named_sets_run_one_after_the_other_do_not_share_a_cache_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    make_set(tmp_path / "a" / "letter", {"A": "one two three\n", "B": "one two four\n"})
+    make_set(tmp_path / "b" / "letter", {"A": "one two three\n", "B": "one five three\n"})
+    for folder, word in (("a", "four"), ("b", "five"), ("a", "four")):
+        result = CliRunner().invoke(cli, ["run", f"{folder}/letter", "--out", "out", "--format", "json"])
+        assert result.exit_code == 0, result.output
+        assert f'"{word}"' in (tmp_path / "out" / "letter.json").read_text()
+
+
+def _temporary_files(*folders: Path) -> list[Path]:
+    return [p for folder in folders for p in folder.rglob("*") if p.name.endswith(".tmp") or p.name.startswith("pymp-")]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_exits_130_and_leaves_no_temporary_files(tmp_path: Path, jobs: str) -> None:
+    sets = tmp_path / "sets"
+    texts = {s: " ".join((DARWIN / f"{s}.txt").read_text(encoding="utf-8").split()[:1500]) + "\n"
+             for s in ("1859", "1860")}
+    for n in range(40):
+        make_set(sets / f"passage-{n:02d}", texts)
+    out, scratch = tmp_path / "out", tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch)}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "collate.cli", "run", str(sets), "--out", str(out), "-j", jobs],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,  # its own process group, which Ctrl-C at a terminal interrupts as one
+    )
+    deadline = time.monotonic() + 120
+    while not (out.exists() and any(out.glob("*.json"))) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    os.killpg(child.pid, signal.SIGINT)
+    stdout, stderr = child.communicate(timeout=120)
+    assert child.returncode == 130, stderr
+    assert stderr.splitlines()[-1:] == ["collate: interrupted"] and "Traceback" not in stderr, stderr
+    assert len(list(out.glob("*.json"))) < 40
+    assert _temporary_files(out, scratch, tmp_path / ".collate-cache") == []
