@@ -9,19 +9,29 @@
 * ``text/body/ab`` (``xml:space="preserve"``): the text the witnesses share,
   as plain text, and each variant as
   ``<app xml:id="app-<id>" type="<kind>" ana="#c-substantive #c-case #status-recorded">``
-  holding ``<lem wit="#BASE ...">`` (the base's reading, with every witness
-  that reads exactly the same) and one ``<rdg wit=... type=...>`` per other
-  reading (``@type`` ``substantive`` when it is outside the base's group,
-  ``accidental`` when it differs from the lemma only in what the variant's
-  classes explain). Readings that differ only accidentally among themselves
-  stand together in ``<rdgGrp type="accidental" ana="#c-...">``. The editor's
-  note is a ``<note type="editorial">`` in the ``app``; a transposition points at
-  its partner with ``@corresp``.
+  holding, in this order and all as children of the ``app``: ``<lem wit="#BASE ...">``
+  (the base's reading, with every witness that reads exactly the same); an
+  ``<rdg type="accidental" ana="#c-...">`` for each reading that differs from the
+  lemma only in what the variant's classes explain; then for each other group of
+  witnesses (readings that agree but for accidentals) an ``<rdg type="substantive">``
+  followed by ``<rdg type="accidental">`` for the group's other spellings. An
+  accidental reading belongs to the substantive reading (``lem`` or ``rdg``) before it.
+  The editor's note is a ``<note type="editorial">`` in the ``app``; a
+  transposition points at its partner with ``@corresp``.
+
+  The readings are flat, not in ``rdgGrp``: this is the form consumers read.
+  teiphy gives every reading in a ``rdgGrp`` the group's ``@type`` (a ``lem`` in
+  an accidental group becomes accidental, and ``teiphy -t accidental`` then finds
+  "no substantive readings"), and collapses each trivial reading under the
+  substantive reading before it; EVT wants the ``lem`` first and outside any
+  group. So ``teiphy -t accidental`` sees one substantive reading per group of
+  witnesses, and a variant that is accidental only is, to it, not informative.
 * Spacing or line breaks that differ between witnesses where their words agree
   are not variants, but the text must come back exactly: such a difference is
   added to the neighbouring ``app`` when it touches one, or else stands in an
   ``<app type="layout" ana="#c-layout">`` of its own (no id, not in the
-  apparatus file).
+  apparatus file), whose other readings are ``<rdg type="accidental" ana="#c-layout">``
+  so that ``teiphy -t accidental`` does not count spacing as a variation unit.
 
 Reading a witness back — the common text plus, in each ``app``, the ``lem`` or
 ``rdg`` whose ``@wit`` names it — gives its text exactly
@@ -265,18 +275,18 @@ def _app(ab: etree._Element, v: Variant | None, readings: dict[str, str], base: 
         for s in sigla:
             if s in group:
                 by_text.setdefault(readings[s], []).append(s)
-        parent = app
-        if len(by_text) > 1 and v is not None:
-            attrib = {"type": "accidental"}
-            if classes_ana:
-                attrib["ana"] = classes_ana
-            parent = _sub(app, "rdgGrp", attrib)
-        for text, wits in by_text.items():
+        if group is base_group:  # the lemma first, whatever order the base group lists its texts in
+            by_text = dict(sorted(by_text.items(), key=lambda item: base not in item[1]))
+        for n, (text, wits) in enumerate(by_text.items()):
             if base in wits:
-                el = _sub(parent, "lem", {"wit": _wit(wits, ids)})
-            else:
-                rdg_type = "layout" if v is None else "accidental" if group is base_group else "substantive"
-                el = _sub(parent, "rdg", {"wit": _wit(wits, ids), "type": rdg_type})
+                el = _sub(app, "lem", {"wit": _wit(wits, ids)})
+            elif n == 0:  # the first reading of a group outside the lemma's
+                el = _sub(app, "rdg", {"wit": _wit(wits, ids), "type": "substantive"})
+            else:  # an accidental form of the substantive reading just before it
+                attrib = {"wit": _wit(wits, ids), "type": "accidental"}
+                if classes_ana:
+                    attrib["ana"] = classes_ana
+                el = _sub(app, "rdg", attrib)
             if text:
                 el.text = _clean(text)
     if v is not None and v.note:
