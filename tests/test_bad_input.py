@@ -248,7 +248,7 @@ CASES: list[Case] = [
          where="witnesses/s/apparatus.toml:3:", says="invalid TOML"),
     Case("an unknown status", {"a.txt": "hello wide world", "b.txt": "hello world",
                                "apparatus.toml": '[variants.0a1b2c3d4e]\nnote = "x"\nstatus = "done"\n'},
-         where="witnesses/s/apparatus.toml:3", says="status must be one of unreviewed, recorded, ignored, error"),
+         where="witnesses/s/apparatus.toml:3", says="status must be one of unreviewed, recorded, ignored, error, corrected"),
     Case("an apparatus.toml in UTF-16", {"a.txt": "hello wide world", "b.txt": "hello world",
                                          "apparatus.toml": '[variants.0a1b2c3d4e]\nstatus = "ignored"\n'.encode("utf-16")},
          where="witnesses/s/apparatus.toml:1", says="not valid UTF-8"),

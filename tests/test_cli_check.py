@@ -130,8 +130,8 @@ def test_a_typo_inside_a_recorded_reading_makes_it_stale_and_unreviewed(litvinov
     out = result.output.splitlines()
     assert out[0].startswith(f"witnesses/{LITVINOV}/app.txt:{app_line}:{app_column}: unreviewed variant ")
     assert out[1] == (f"witnesses/{LITVINOV}/apparatus.toml:{header}:1: stale entry 787754e352: its variant"
-                      ' no longer occurs ("corner stone" FRUS | "cornerstone" APP); fix the witness,'
-                      " or delete the entry")
+                      ' no longer occurs ("corner stone" FRUS | "cornerstone" APP); if a witness was corrected,'
+                      ' set status = "corrected" to keep it on record; otherwise delete the entry')
 
 
 # -- edits and the notes ----------------------------------------------------------------
@@ -195,7 +195,8 @@ def test_a_removed_variant_is_kept_as_stale_and_comes_back(litvinov: Path) -> No
     assert check.exit_code == 1
     assert check.output.splitlines()[0] == (
         f"witnesses/{LITVINOV}/apparatus.toml:{header}:1: stale entry {TO_KALININ}: its variant no longer"
-        ' occurs ("to" FRUS | absent APP); fix the witness, or delete the entry')
+        ' occurs ("to" FRUS | absent APP); if a witness was corrected, set status = "corrected" to keep it'
+        ' on record; otherwise delete the entry')
     # a second run keeps it stale and writes nothing
     assert run("apparatus", f"witnesses/{LITVINOV}").output.endswith("up to date (1 still stale, 6 unchanged)\n")
     edit(app, "convey to President", "convey President")  # restored
@@ -290,7 +291,7 @@ def test_an_unknown_status_names_its_line(litvinov: Path) -> None:
     result = run("check", f"witnesses/{LITVINOV}")
     assert result.exit_code == 2
     assert result.stderr.removeprefix("Error: ") == (f"witnesses/{LITVINOV}/apparatus.toml:{line}: entry {TO_KALININ}: status must be"
-                             " one of unreviewed, recorded, ignored, error, not 'done'\n")
+                             " one of unreviewed, recorded, ignored, error, corrected, not 'done'\n")
 
 
 def test_an_error_entry_fails_the_check_with_its_note(litvinov: Path) -> None:

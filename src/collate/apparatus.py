@@ -5,7 +5,7 @@ by people, so it is read and rewritten with tomlkit: comments, order and layout
 survive, and only the entries that change are touched. One entry per variant::
 
     [variants.3800165530]
-    status = "recorded"                      # unreviewed | recorded | ignored | error
+    status = "recorded"                      # unreviewed | recorded | ignored | error | corrected
     readings = { FRUS = "to", APP = "" }     # snapshot, for people and re-anchoring
     context = ["you will convey", "President Kalinin my greetings"]
     note = "APP omits “to”."
@@ -14,7 +14,9 @@ Variant ids hash the readings and four agreeing words either side, so an edit
 next to a variant changes its id. An entry whose id is gone is *re-attached* to
 a current variant with the same readings (whitespace aside) and the most
 similar context; one that matches nothing is kept and marked ``stale = true``,
-never dropped: nothing an editor wrote is lost. :func:`match` holds that logic
+never dropped: nothing an editor wrote is lost. An ``error`` entry whose
+variant is gone is not stale but ``corrected``: the witness was fixed, and the
+entry stays as a correction on record (the reports' errata list). :func:`match` holds that logic
 once, so ``check`` (read-only) and ``sync`` (which writes) always agree.
 
 Writes are atomic: a temporary file in the same folder, fsync, then
@@ -24,7 +26,8 @@ Writes are atomic: a temporary file in the same folder, fsync, then
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import tomllib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -45,6 +48,9 @@ BOM = "\ufeff"
 REATTACH_MIN_SIMILARITY = 50.0
 #: entry keys collate knows; people may add their own (reviewer, date ...)
 KNOWN_KEYS = {"status", "readings", "note", "context", "stale"}
+#: what an entry's status may be: a variant's statuses, and ``corrected`` (an
+#: ``error`` whose variant is gone: the witness was fixed; kept as a record)
+ENTRY_STATUSES: tuple[str, ...] = (*STATUSES, "corrected")
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,8 @@ class Match:
     reattached: list[tuple[Entry, Variant]]
     #: entries whose variant no longer occurs
     stale: list[Entry]
+    #: ``error`` (or ``corrected``) entries whose variant no longer occurs: the witness was fixed
+    corrected: list[Entry] = field(default_factory=list)
 
 
 @dataclass
@@ -94,12 +102,15 @@ class SyncReport:
     still_stale: list[str] = field(default_factory=list)
     revived: list[str] = field(default_factory=list)  # stale mark cleared
     updated: list[str] = field(default_factory=list)  # readings snapshot refreshed
+    corrected: list[str] = field(default_factory=list)  # error -> corrected: the witness was fixed
+    reopened: list[str] = field(default_factory=list)  # corrected -> error: the variant is back
     unchanged: int = 0
     written: bool = False
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.reattached or self.stale or self.revived or self.updated)
+        return bool(self.added or self.reattached or self.stale or self.revived or self.updated
+                    or self.corrected or self.reopened)
 
 
 # -- reading ---------------------------------------------------------------------------
@@ -162,15 +173,52 @@ def _repeated_key_line(text: str, key: str) -> int | None:
 
 
 def read_apparatus(path: Path) -> Apparatus:
-    """Read and check an apparatus file; a missing file is an empty apparatus."""
+    """Read and check an apparatus file; a missing file is an empty apparatus.
+
+    Read once per command: the result is kept while the file's size, time and
+    inode stay the same (the runner checks every file before it writes a
+    report, then merges each into its set's collation; ``check`` reads each set
+    once). Parsing for reading uses :mod:`tomllib` (ten times tomlkit's speed on
+    a long file); tomlkit is used where the file is rewritten.
+    """
     path = apparatus_path(path)
+    try:
+        st = path.stat()
+        key: tuple[int, int, int] | None = (st.st_mtime_ns, st.st_size, st.st_ino)
+    except OSError:
+        key = None
+    cached = _READ_CACHE.get(path)
+    if key is not None and cached is not None and cached[0] == key:
+        return cached[1]
     text = read_text(path)
     if text is None:
         return Apparatus(path, {}, exists=False)
-    return Apparatus(path, _entries(parse(text, path), text, path), exists=True)
+    body = text.removeprefix(BOM)
+    result = Apparatus(path, entries_of(_load(body, path), body, path), exists=True)
+    if key is not None:
+        if len(_READ_CACHE) > 256:
+            _READ_CACHE.clear()
+        _READ_CACHE[path] = (key, result)
+    return result
 
 
-def _entries(doc: tomlkit.TOMLDocument, text: str, path: Path) -> dict[str, Entry]:
+_READ_CACHE: dict[Path, tuple[tuple[int, int, int], Apparatus]] = {}
+
+
+def _load(body: str, path: Path) -> dict[str, Any]:
+    """The file as plain data; a syntax error is reported as tomlkit words it (see :func:`parse`)."""
+    try:
+        return tomllib.loads(body)
+    except tomllib.TOMLDecodeError:
+        return parse(body, path).unwrap()  # raises the ApparatusError people see, or reads what tomllib would not
+
+
+def entries_of(doc: Any, text: str, path: Path) -> dict[str, Entry]:
+    """Check every entry of a parsed file (a dict or a tomlkit document) and read it.
+
+    One pass over the text finds the line of every entry's header; the lines of
+    keys are looked up only for an error message.
+    """
     shown = _shown(path)
     table = doc.get("variants")
     if table is None:
@@ -178,19 +226,20 @@ def _entries(doc: tomlkit.TOMLDocument, text: str, path: Path) -> dict[str, Entr
     if not isinstance(table, dict):
         raise ApparatusError("'variants' must be a table of [variants.<id>] entries", shown,
                              _key_line(text, "variants"))
+    lines = entry_lines(text)
     entries: dict[str, Entry] = {}
     for vid, raw in table.items():
-        line = entry_line(text, vid)
+        line = lines.get(str(vid)) or _mention_line(text, str(vid))
         if not isinstance(raw, dict):
             raise ApparatusError(f"entry {vid!r} must be a table with status, readings and note", shown, line)
 
-        def where(key: str, vid: str = vid, line: int = line) -> int:
+        def where(key: str, line: int = line) -> int:
             return _key_line(text, key, start=line) or line
 
         status = raw.get("status", "unreviewed")
-        if not isinstance(status, str) or status not in STATUSES:
+        if not isinstance(status, str) or status not in ENTRY_STATUSES:
             raise ApparatusError(
-                f"entry {vid}: status must be one of {', '.join(STATUSES)}, not {_value(status)}",
+                f"entry {vid}: status must be one of {', '.join(ENTRY_STATUSES)}, not {_value(status)}",
                 shown, where("status"))
         note = raw.get("note", "")
         if not isinstance(note, str):
@@ -224,15 +273,45 @@ def _value(value: Any) -> str:
     return repr(str(value)) if isinstance(value, str) else repr(value)
 
 
-def _header_re(vid: str) -> re.Pattern[str]:
-    key = re.escape(vid)
-    return re.compile(rf"^([ \t]*\[[ \t]*variants[ \t]*\.[ \t]*)(\"{key}\"|'{key}'|{key})([ \t]*\])", re.M)
+#: ``[variants.<id>]`` (or ``[variants.<id>.readings]``) at a line start, the id bare or quoted
+_HEADER = re.compile(r"^[ \t]*\[[ \t]*variants[ \t]*\.[ \t]*(?:\"([^\"\n]+)\"|'([^'\n]+)'|([A-Za-z0-9_-]+))[ \t]*[\].]", re.M)
+#: ``<id> = {...}`` or ``<id>.status = ...`` at a line start, under ``[variants]``
+_KEY = re.compile(r"^[ \t]*(?:\"([^\"\n]+)\"|'([^'\n]+)'|([A-Za-z0-9_-]+))[ \t]*[=.]", re.M)
+_TABLE = re.compile(r"^[ \t]*\[", re.M)
+
+
+def entry_lines(text: str) -> dict[str, int]:
+    """Every entry's id -> the line of its header (1-based), in one pass over the text.
+
+    Entries written as keys of a ``[variants]`` table (``<id> = {...}``) are
+    found too; the first line that names an id wins.
+    """
+    found: dict[str, int] = {}
+    line, at = 1, 0
+    for m in _HEADER.finditer(text):
+        line += text.count("\n", at, m.start())
+        at = m.start()
+        found.setdefault(next(g for g in m.groups() if g is not None), line)
+    plain = re.search(r"^[ \t]*\[[ \t]*variants[ \t]*\][ \t]*(#.*)?$", text, re.M)
+    if plain:  # keys under [variants], up to the next table header
+        start = plain.end()
+        nxt = _TABLE.search(text, start)
+        end = nxt.start() if nxt else len(text)
+        line, at = text.count("\n", 0, start) + 1, start
+        for m in _KEY.finditer(text, start, end):
+            line += text.count("\n", at, m.start())
+            at = m.start()
+            found.setdefault(next(g for g in m.groups() if g is not None), line)
+    return found
 
 
 def entry_line(text: str, vid: str) -> int:
     """The line of ``[variants.<id>]`` (or, failing that, of the id's first mention)."""
-    found = _header_re(vid).search(text)
-    at = found.start() if found else text.find(vid)
+    return entry_lines(text).get(vid) or _mention_line(text, vid)
+
+
+def _mention_line(text: str, vid: str) -> int:
+    at = text.find(vid)
     return text.count("\n", 0, at) + 1 if at >= 0 else 1
 
 
@@ -259,10 +338,38 @@ def snapshot(v: Variant) -> dict[str, str]:
     return {s: _collapse(r.text) for s, r in v.readings.items()}
 
 
-def _similarity(entry: Entry, v: Variant) -> float:
-    if entry.context is None:
-        return 0.0
-    return fuzz.ratio(" | ".join(entry.context), " | ".join(v.context))
+_PUNCT = re.compile(r"[^\w\s]+")
+
+
+def _context_key(context: Iterable[str]) -> str:
+    """A context as compared for re-attachment: words only, casefolded.
+
+    Entries keep the base's context with its punctuation, for people; variants
+    carry the agreeing words. Compared this way both are the same words.
+    """
+    return " | ".join(" ".join(_PUNCT.sub(" ", part).split()) for part in context).casefold()
+
+
+def _bucket_key(readings: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(readings.items()))
+
+
+def _distinct(readings: dict[str, str]) -> frozenset[str]:
+    return frozenset(readings.values())
+
+
+def _follows(entry: Entry, v: Variant, current: dict[str, str]) -> bool:
+    """Whether an orphan's readings still describe ``v`` once witnesses were added, dropped or renamed.
+
+    Either the witnesses the entry and the variant share read as the snapshot
+    says and still disagree there (a witness was added or removed), or the same
+    readings stand under other sigla (a witness was renamed).
+    """
+    shared = entry.readings.keys() & current.keys()
+    if shared and all(entry.readings[s] == current[s] for s in shared):
+        if len({current[s] for s in shared}) > 1:
+            return True
+    return _distinct(entry.readings) == _distinct(current) and len(_distinct(current)) > 1
 
 
 def match(variants: Iterable[Variant], entries: dict[str, Entry]) -> Match:
@@ -272,56 +379,116 @@ def match(variants: Iterable[Variant], entries: dict[str, Entry]) -> Match:
     own, whose readings equal its snapshot, and whose context is alike (at
     least :data:`REATTACH_MIN_SIMILARITY`; an entry written without a context
     takes the first such variant). The most alike pairs are made first, so two
-    entries with the same readings go back to their own places.
+    entries with the same readings go back to their own places. Orphans left
+    over then follow a variant whose readings agree with the snapshot on the
+    witnesses both know (:func:`_follows`): a witness added, dropped or renamed
+    leaves every decision attached.
+
+    Linear in the size of the file and the collation: variants are put in
+    buckets by their readings (and by each witness's reading for the second
+    pass), so an orphan is compared only with variants that could be its own.
+
+    An orphan that follows nothing is stale, unless its status is ``error`` or
+    ``corrected``: a transcription error whose variant is gone has been fixed,
+    and the entry is a correction on record.
     """
     variants = list(variants)
     found = {v.id: entries[v.id] for v in variants if v.id in entries}
     orphans = [e for vid, e in entries.items() if vid not in found]
     free = [v for v in variants if v.id not in found]
-    pairs: list[tuple[float, int, int]] = []
-    for i, entry in enumerate(orphans):
-        if not entry.readings:
-            continue
-        for j, v in enumerate(free):
-            if snapshot(v) != entry.readings:
-                continue
-            score = _similarity(entry, v)
-            if entry.context is not None and score < REATTACH_MIN_SIMILARITY:
-                continue
-            pairs.append((-score, i, j))
-    pairs.sort()
     reattached: list[tuple[Entry, Variant]] = []
-    used_entries: set[int] = set()
-    used_variants: set[int] = set()
-    for _, i, j in pairs:
-        if i in used_entries or j in used_variants:
-            continue
-        used_entries.add(i)
-        used_variants.add(j)
-        reattached.append((orphans[i], free[j]))
-        found[free[j].id] = orphans[i]
-    stale = [e for i, e in enumerate(orphans) if i not in used_entries]
-    return Match(found, reattached, stale)
+    if orphans and free:
+        snaps = [snapshot(v) for v in free]
+        keys = [_context_key(v.context) for v in free]
+        used_entries: set[int] = set()
+        used_variants: set[int] = set()
+
+        def pair(candidates: dict[int, list[int]], accept: Callable[[Entry, int], bool]) -> None:
+            scored: list[tuple[float, int, int]] = []
+            for i, js in candidates.items():
+                entry = orphans[i]
+                js = [j for j in js if j not in used_variants and accept(entry, j)]
+                if not js:
+                    continue
+                if entry.context is None:
+                    scored.extend((0.0, i, j) for j in js)
+                    continue
+                mine = _context_key(entry.context)
+                scores = [fuzz.ratio(mine, keys[j]) for j in js]
+                scored.extend((-float(sc), i, j) for sc, j in zip(scores, js, strict=True)
+                              if sc >= REATTACH_MIN_SIMILARITY)
+            scored.sort()
+            for _, i, j in scored:
+                if i in used_entries or j in used_variants:
+                    continue
+                used_entries.add(i)
+                used_variants.add(j)
+                reattached.append((orphans[i], free[j]))
+
+        by_readings: dict[tuple[tuple[str, str], ...], list[int]] = {}
+        for j, snap in enumerate(snaps):
+            by_readings.setdefault(_bucket_key(snap), []).append(j)
+        pair({i: by_readings.get(_bucket_key(e.readings), []) for i, e in enumerate(orphans) if e.readings},
+             lambda e, j: True)
+        left = [i for i, e in enumerate(orphans) if i not in used_entries and e.readings]
+        if left and len(used_variants) < len(free):
+            by_place: dict[tuple[str, str], list[int]] = {}  # (siglum, reading) and ("", distinct readings)
+            for j, snap in enumerate(snaps):
+                if j in used_variants:
+                    continue
+                for siglum, text in snap.items():
+                    by_place.setdefault((siglum, text), []).append(j)
+                by_place.setdefault(("", "\x1f".join(sorted(_distinct(snap)))), []).append(j)
+            candidates: dict[int, list[int]] = {}
+            sigla = set(snaps[0])
+            for i in left:
+                e = orphans[i]
+                # every variant has every current witness: one that agrees with the snapshot on
+                # the witnesses both know is in the bucket of each of them; take the smallest
+                shared = [by_place.get((s, t), []) for s, t in e.readings.items() if t and s in sigla]
+                js = min(shared, key=len) if shared else []
+                renamed = by_place.get(("", "\x1f".join(sorted(_distinct(e.readings)))), [])
+                candidates[i] = list(dict.fromkeys([*js, *renamed]))
+            pair(candidates, lambda e, j: _follows(e, free[j], snaps[j]))
+    for entry, v in reattached:
+        found[v.id] = entry
+    attached = {id(e) for e, _ in reattached}
+    gone = [e for e in orphans if id(e) not in attached]
+    corrected = [e for e in gone if e.status in CORRECTABLE]
+    stale = [e for e in gone if e.status not in CORRECTABLE]
+    return Match(found, reattached, stale, corrected)
+
+
+#: statuses whose entry, when its variant is gone, is a correction on record rather than stale
+CORRECTABLE = ("error", "corrected")
 
 
 def annotate(collation: Collation, apparatus: Apparatus) -> Collation:
-    """The collation with each variant's status and note, and the stale entries listed.
+    """The collation with each variant's status and note, and the stale entries and corrections listed.
 
     Read-only: what the file would say after ``collate apparatus``, so reports
-    and ``check`` agree with ``sync``.
+    and ``check`` agree with ``sync``. A ``corrected`` entry whose variant
+    occurs again is an ``error`` again: the correction was undone.
     """
     m = match(collation.variants, apparatus.entries)
+
+    def status(entry: Entry) -> str:
+        return "error" if entry.status == "corrected" else entry.status
+
     variants = tuple(
-        replace(v, status=m.entries[v.id].status, note=m.entries[v.id].note) if v.id in m.entries else v
+        replace(v, status=status(m.entries[v.id]), note=m.entries[v.id].note) if v.id in m.entries else v
         for v in collation.variants
     )
     shown = _shown(apparatus.path)
-    stale = tuple(
-        {"id": e.id, "status": e.status, "note": e.note, "readings": dict(e.readings),
-         "file": shown, "line": e.line}
-        for e in m.stale
-    )
-    return replace(collation, variants=variants, stale=stale)
+    stale = tuple(_listed(e, shown) for e in m.stale)
+    corrections = tuple(_listed(e, shown, status="corrected") for e in m.corrected)
+    return replace(collation, variants=variants, stale=stale, corrections=corrections)
+
+
+def _listed(e: Entry, shown: str, status: str | None = None) -> dict[str, Any]:
+    """An entry without a variant, as reports list it (stale entries, corrections)."""
+    return {"id": e.id, "status": status or e.status, "note": e.note, "readings": dict(e.readings),
+            "context": list(e.context) if e.context else None, "file": shown, "line": e.line}
 
 
 def annotated(collation: Collation) -> Collation:
@@ -369,7 +536,8 @@ def _set_key(table: Any, key: str, value: Any) -> None:
 def _header(collation: Collation) -> str:
     return (
         f"# Apparatus of {collation.title or collation.name}: the editor's decision about each variant.\n"
-        "# status: unreviewed | recorded | ignored | error (a transcription error: fix the witness).\n"
+        "# status: unreviewed | recorded | ignored | error (a transcription error: fix the witness)\n"
+        "# | corrected (an error since fixed in the witness: kept on record, listed as an erratum).\n"
         "# Written by `collate apparatus` and edited by people: comments, order and layout are kept;\n"
         "# an entry whose variant disappears is marked stale, never deleted.\n\n"
     )
@@ -386,7 +554,7 @@ def render(collation: Collation, text: str | None, path: Path) -> tuple[str, Syn
     original = text or ""
     bom = BOM if original.startswith(BOM) else ""
     body = original.removeprefix(BOM)
-    entries = _entries(parse(body, path), body, path) if text is not None else {}
+    entries = entries_of(_load(body, path), body, path) if text is not None else {}
     m = match(collation.variants, entries)
     # 1. re-attached entries: rename them in the text, so each keeps its place and comments
     for entry, v in m.reattached:
@@ -409,6 +577,10 @@ def render(collation: Collation, text: str | None, path: Path) -> tuple[str, Syn
             if v.id not in reattached_to:
                 report.revived.append(v.id)
             touched = True
+        if entry.status == "corrected":  # the correction was undone: an error again
+            item["status"] = "error"
+            report.reopened.append(v.id)
+            touched = True
         if entry.readings != snapshot(v):
             _set_key(item, "readings", _inline(snapshot(v)))
             report.updated.append(v.id)
@@ -418,7 +590,18 @@ def render(collation: Collation, text: str | None, path: Path) -> tuple[str, Syn
             touched = True
         if not touched and v.id not in reattached_to:
             report.unchanged += 1
-    # 3. entries whose variant is gone: kept, marked
+    # 3. entries whose variant is gone: an error fixed is a correction on record; others kept, marked stale
+    for entry in m.corrected:
+        item = table[entry.id]
+        if entry.stale:
+            del item["stale"]
+        if entry.status == "error":
+            item["status"] = "corrected"
+            report.corrected.append(entry.id)
+        elif entry.stale:
+            report.corrected.append(entry.id)
+        else:
+            report.unchanged += 1
     for entry in m.stale:
         if entry.stale:
             report.still_stale.append(entry.id)
@@ -479,3 +662,46 @@ def sync(collation: Collation, path: Path | None = None) -> SyncReport:
 def write_atomic(path: Path, text: str) -> None:
     """Write the apparatus file atomically (atomic.write_atomic): never half a file."""
     atomic.write_atomic(path, text, ApparatusError, "cannot write", _shown(path))
+
+
+def set_entry(path: Path, vid: str, *, status: str | None = None, note: str | None = None,
+              expected: str | None = None) -> Entry:
+    """Set one entry's status and/or note in an apparatus file, and write it atomically.
+
+    The one way other tools (``collate review``) write a decision: the file is
+    read and rewritten with tomlkit, so every comment, other entry and key is
+    kept; only the given keys of this entry change (a new key goes after the
+    entry's last one), and the file is replaced atomically. ``path`` is the set
+    folder or the apparatus file; the entry must exist (``collate apparatus``
+    writes one for every variant). ``expected``, when given, is the file's
+    text as the caller last read it: if the file changed since, nothing is
+    written and :class:`ApparatusError` says so (another editor's save is never
+    overwritten). Returns the entry as it now reads. A bad status, an unknown
+    id or a malformed file raises :class:`ApparatusError`; the file is then
+    untouched.
+    """
+    path = apparatus_path(path)
+    text = read_text(path)
+    shown = _shown(path)
+    if text is None:
+        raise ApparatusError("no apparatus file: run `collate apparatus` first", shown)
+    if expected is not None and expected != text:
+        raise ApparatusError("the file changed since it was read; reload it and try again", shown)
+    if status is not None and status not in ENTRY_STATUSES:
+        raise ApparatusError(f"entry {vid}: status must be one of {', '.join(ENTRY_STATUSES)}, not {status!r}",
+                             shown)
+    bom = BOM if text.startswith(BOM) else ""
+    body = text.removeprefix(BOM)
+    entries = entries_of(_load(body, path), body, path)  # the whole file checked first
+    if vid not in entries:
+        raise ApparatusError(f"no entry {vid} in the apparatus (run `collate apparatus` to add it)", shown)
+    doc = parse(body, path)
+    item = doc["variants"][vid]  # type: ignore[index]
+    if status is not None and status != entries[vid].status:
+        _set_key(item, "status", status)
+    if note is not None and note != entries[vid].note:
+        _set_key(item, "note", note)
+    new = bom + tomlkit.dumps(doc)
+    if new != text:
+        write_atomic(path, new)
+    return read_apparatus(path).entries[vid]

@@ -3,7 +3,9 @@
 Pure: reads annotated collations (see :func:`collate.apparatus.annotate`) and
 the project's ``[check]`` settings, prints nothing, writes nothing. A set
 passes when every variant that needs review has an entry with status
-``recorded`` or ``ignored``, no entry says ``error``, and no entry is stale.
+``recorded`` or ``ignored``, no variant's entry says ``error``, and no entry is
+stale. An ``error`` entry whose variant is gone is a correction on record
+(``corrected``): it passes, and reports list it as an erratum.
 
 Which variants need review: every substantive one; an accidental one unless
 ``accidentals = false`` or all its classes are in ``ignore-classes``. An
@@ -100,7 +102,8 @@ def check_set(c: Collation, config: Config) -> SetResult:
     for entry in c.stale:
         readings = " | ".join(f"{_quote(t)} {s}" if t else f"absent {s}" for s, t in entry.get("readings", {}).items())
         message = (f"stale entry {entry['id']}: its variant no longer occurs"
-                   f"{f' ({readings})' if readings else ''}; fix the witness, or delete the entry")
+                   f"{f' ({readings})' if readings else ''}; if a witness was corrected, set"
+                   ' status = "corrected" to keep it on record; otherwise delete the entry')
         found.append(Problem(path=entry["file"], line=int(entry.get("line", 1)), column=1, message=message,
                              set=c.name, variant=entry["id"], code="stale"))
     return SetResult(c.name, display_path(c.path), tuple(checked), tuple(found), locations)

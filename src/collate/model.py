@@ -190,6 +190,9 @@ class Collation:
     engine: str = "collatex"
     #: stale apparatus entries and other notes for people (filled by apparatus)
     stale: tuple[dict, ...] = ()
+    #: corrections on record: ``error`` entries whose variant is gone (the witness
+    #: was fixed), as apparatus lists them; reports print them as errata
+    corrections: tuple[dict, ...] = ()
     prepared: tuple[Prepared, ...] = field(default=(), repr=False, compare=False)
     #: the alignment: each column maps a siglum to the index of its segment in
     #: ``prepared`` (align.Columns); for reporters that show the whole table

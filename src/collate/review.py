@@ -55,8 +55,14 @@ def sync_lines(report: SyncReport, c: Collation) -> list[str]:
                      f" at {display_path(c.path / _file(c, c.base))}:{where.line}:{where.column})")
     for vid in report.stale:
         lines.append(f"{shown}: {vid} marked stale: its variant no longer occurs (entry kept)")
+    for vid in report.corrected:
+        lines.append(f"{shown}: {vid} corrected: the transcription error is gone from the witness"
+                     " (kept on record, status = \"corrected\")")
+    for vid in report.reopened:
+        lines.append(f"{shown}: {vid} occurs again: its correction was undone (status = \"error\")")
     counts = [(len(report.added), "added"), (len(report.reattached), "re-attached"),
-              (len(report.stale), "marked stale"), (len(report.revived), "back (stale mark cleared)"),
+              (len(report.stale), "marked stale"), (len(report.corrected), "corrected"),
+              (len(report.reopened), "reopened"), (len(report.revived), "back (stale mark cleared)"),
               (len(report.updated), "readings updated"), (len(report.still_stale), "still stale"),
               (report.unchanged, "unchanged")]
     said = ", ".join(f"{n} {what}" for n, what in counts if n)

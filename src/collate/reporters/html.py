@@ -173,6 +173,8 @@ class SetPage:
     filters: tuple[FilterGroup, ...]
     counts: dict
     stale: tuple[StaleEntry, ...]
+    #: corrections on record (the errata list): transcription errors fixed in the witnesses
+    errata: tuple[StaleEntry, ...]
     #: what the script needs for counts and next/previous, one short list per entry
     data: dict
 
@@ -441,16 +443,8 @@ def set_page(c: Collation) -> SetPage:
         "status": [v.status for v in c.variants],
         "classes": [list(v.classes) or ["none"] for v in c.variants],
     }
-    stale = tuple(
-        StaleEntry(
-            id=str(e.get("id", "")),
-            where=":".join(str(e[k]) for k in ("file", "line") if e.get(k)),
-            status=str(e.get("status", "")),
-            readings=" | ".join(f"{text or 'om.'} {siglum}" for siglum, text in dict(e.get("readings") or {}).items()),
-            note=str(e.get("note", "")),
-        )
-        for e in c.stale
-    )
+    stale = tuple(_gone(e) for e in c.stale)
+    errata = tuple(_gone(e) for e in c.corrections)
     return SetPage(
         name=c.name,
         title=c.title,
@@ -465,7 +459,19 @@ def set_page(c: Collation) -> SetPage:
         filters=filters,
         counts=counts,
         stale=stale,
+        errata=errata,
         data=data,
+    )
+
+
+def _gone(e: dict) -> StaleEntry:
+    """An apparatus entry without a variant (stale, or a correction on record), as the page lists it."""
+    return StaleEntry(
+        id=str(e.get("id", "")),
+        where=":".join(str(e[k]) for k in ("file", "line") if e.get(k)),
+        status=str(e.get("status", "")),
+        readings=" | ".join(f"{text or 'om.'} {siglum}" for siglum, text in dict(e.get("readings") or {}).items()),
+        note=str(e.get("note", "")),
     )
 
 

@@ -5,7 +5,9 @@ fields may be added without a change.
 
 * 1 — set, title, base, engine, witnesses, variants (id, kind, classes,
   substantive, status, note, readings with line/column and end, groups,
-  diff against the base, context, transposed_with), metrics, summary.
+  diff against the base, context, transposed_with), metrics, summary;
+  later: ``corrections`` (the errata: ``error`` entries whose variant is gone,
+  each with id, readings, note, context, file and line).
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ def report_dict(c: Collation) -> dict:
             {"a": m.a, "b": m.b, "cer": m.cer, "wer": m.wer, "agreement": m.agreement} for m in c.metrics
         ],
         "stale": list(c.stale),
+        "corrections": list(c.corrections),
         "summary": {
             "variants": len(c.variants),
             "substantive": c.substantive,
