@@ -168,3 +168,46 @@ def test_synthetic_a_long_apparatus_is_read_in_one_pass_and_round_trips(tmp_path
     after = path.read_text(encoding="utf-8")
     changed = [(a, b) for a, b in zip(text.splitlines(), after.splitlines(), strict=True) if a != b]
     assert changed == [('status = "recorded"', 'status = "ignored"')]
+
+
+# -- decisions that outlive a change of witnesses -----------------------------------------------
+
+
+def _notes(path: Path) -> dict[str, tuple[str, str]]:
+    """Each entry's (status, note), keyed by its readings snapshot without sigla."""
+    return {"|".join(sorted(e.readings.values())): (e.status, e.note) for e in read_apparatus(path).entries.values()}
+
+
+def test_adding_a_third_witness_keeps_every_decision(litvinov: Path) -> None:
+    """A third transcription (APP's text copied, as a second web copy would be) joins the set."""
+    path = litvinov / "apparatus.toml"
+    before = _notes(path)
+    (litvinov / "copy.txt").write_text((litvinov / "app.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    manifest = litvinov / "set.toml"
+    manifest.write_text(manifest.read_text(encoding="utf-8")
+                        + '\n[[witness]]\nsiglum = "WEB"\nfile = "copy.txt"\nlabel = "a copy"\n', encoding="utf-8")
+    check = run("check", f"witnesses/{LITVINOV}")
+    assert check.exit_code == 0, check.output
+    sync = run("apparatus", f"witnesses/{LITVINOV}")
+    assert "stale" not in sync.output and "added" not in sync.output, sync.output
+    entries = read_apparatus(path).entries.values()
+    assert not any(e.stale for e in entries)
+    assert all(set(e.readings) == {"FRUS", "APP", "WEB"} for e in entries)
+    assert {"|".join(sorted(set(e.readings.values()))): (e.status, e.note) for e in entries} == before
+    assert run("check", f"witnesses/{LITVINOV}").exit_code == 0
+
+
+def test_renaming_a_siglum_keeps_every_decision(litvinov: Path) -> None:
+    path = litvinov / "apparatus.toml"
+    before = _notes(path)
+    manifest = litvinov / "set.toml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace('siglum = "APP"', 'siglum = "UCSB"'),
+                        encoding="utf-8")
+    check = run("check", f"witnesses/{LITVINOV}")
+    assert check.exit_code == 0, check.output
+    sync = run("apparatus", f"witnesses/{LITVINOV}")
+    assert "stale" not in sync.output and "added" not in sync.output, sync.output
+    entries = read_apparatus(path).entries.values()
+    assert all(set(e.readings) == {"FRUS", "UCSB"} for e in entries)
+    assert _notes(path) == before
+    assert run("check", f"witnesses/{LITVINOV}").exit_code == 0
