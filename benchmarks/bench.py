@@ -14,7 +14,9 @@ Prints, from one run:
 * three witnesses of ~1,000 words: the ratio of the two engines;
 * a typical letter (three witnesses of ~400 words): the anchored engine's alignment time;
 * Darwin's chapter in six editions through the whole ``collate run`` (JSON and HTML);
-* 1,000 small sets: a first ``collate run -j 2`` and a second one over the unchanged sets.
+* 1,000 small sets: a first ``collate run -j 2`` and a second one over the unchanged sets;
+* the limits (issue 12): whole ``collate run`` processes on inputs built to hurt, each
+  with its goal beside it (see :func:`limits` for exactly how each input is made).
 
 The texts are Darwin's chapter 1 (benchmarks/darwin-origin-ch1): a slice of L words of
 1859 is the same passage in every edition (the four paragraphs only 1869 and 1872 have
@@ -40,8 +42,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 DARWIN = HERE / "darwin-origin-ch1"
 ORDER = ["1859", "1872", "1866", "1860", "1869", "1861"]
-ONLY_LATE = {1, 2, 4, 45}
-PARTS = ["table", "thousand", "letter", "darwin", "many"]  # paragraphs (of 47) that only 1869 and 1872 have
+ONLY_LATE = {1, 2, 4, 45}  # paragraphs (of 47) that only 1869 and 1872 have
+PARTS = ["limits", "table", "thousand", "letter", "darwin", "many"]
+LETTER = HERE.parent / "witnesses" / "1933-11-23-roosevelt-to-litvinov" / "app.txt"
 
 
 def paragraphs(siglum: str) -> list[str]:
@@ -265,10 +268,163 @@ def many_sets(tmp: Path, count: int, jobs: int) -> None:
           f"(peak {rss:.0f} MB per process); second run, nothing changed: {second:.2f} s")
 
 
+# -- the limits: whole processes on inputs built to hurt (issue 12) ------------------------
+
+
+def write_set(folder: Path, texts: dict[str, str], title: str) -> Path:
+    folder.mkdir(parents=True)
+    manifest = [f'title = "{title}"']
+    for siglum, text in texts.items():
+        (folder / f"{siglum}.txt").write_text(text, encoding="utf-8")
+        manifest += ["", "[[witness]]", f'siglum = "{siglum}"', f'file = "{siglum}.txt"']
+    (folder / "set.toml").write_text("\n".join(manifest) + "\n", encoding="utf-8")
+    return folder
+
+
+def darwin_words() -> list[str]:
+    return (DARWIN / "1859.txt").read_text(encoding="utf-8").split()
+
+
+def random_pair(words: int, seed: int = 200) -> dict[str, str]:
+    """Synthetic: ``words`` words drawn (seeded) from Darwin's 1859 chapter; B has one edit per ~40 words."""
+    vocabulary = darwin_words()
+    rnd = random.Random(seed)
+    a = [rnd.choice(vocabulary) for _ in range(words)]
+    b: list[str] = []
+    for word in a:
+        roll = rnd.random()
+        if roll < 0.008:
+            continue  # dropped
+        b.append(rnd.choice(vocabulary) if roll < 0.017 else word)  # replaced
+        if roll > 0.992:
+            b.append(rnd.choice(vocabulary))  # added
+    return {"A": " ".join(a) + "\n", "B": " ".join(b) + "\n"}
+
+
+NOVEL_EDITIONS = ("1859", "1860", "1866", "1872")
+
+
+def novel(chapters: int = 6) -> dict[str, str]:
+    """A "novel" of ``chapters`` chapters in four editions, from Darwin's real variation.
+
+    Edition E's chapter c is Darwin's chapter 1 in edition E (1859, 1860, 1866, 1872: ~11,100
+    to ~12,400 words), every word passed through chapter c's own substitution (a seeded
+    bijection of the chapter's vocabulary onto itself, the same for every edition; chapter 0
+    is Darwin's text as printed). So the editions differ exactly as Darwin's do, chapter by
+    chapter, while no chapter repeats another's word sequences (as a novel's chapters do not):
+    six chapters give 4 witnesses of 67,000-74,000 words.
+    """
+    texts = {e: (DARWIN / f"{e}.txt").read_text(encoding="utf-8") for e in NOVEL_EDITIONS}
+    vocabulary = sorted({w for t in texts.values() for w in t.split()})
+    out: dict[str, list[str]] = {e: [] for e in NOVEL_EDITIONS}
+    for c in range(chapters):
+        shuffled = list(vocabulary)
+        random.Random(c).shuffle(shuffled)
+        cipher = dict(zip(vocabulary, shuffled, strict=True)) if c else {w: w for w in vocabulary}
+        for e, text in texts.items():
+            out[e].append("\n".join(" ".join(cipher[w] for w in line.split()) for line in text.splitlines()))
+    return {e: "\n\n".join(chapters_) + "\n" for e, chapters_ in out.items()}
+
+
+def whole(argv: list[str], cwd: Path, cap: float, memory_mb: int) -> tuple[str, float, float]:
+    """A whole collate process under a time and a memory cap: (what it gave, wall s, peak MB)."""
+    import resource
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_mb * 2**20, memory_mb * 2**20))
+
+    start = time.perf_counter()
+    stdout, stderr = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")
+    child = subprocess.Popen([sys.executable, "-m", "collate.cli", *argv], stdout=stdout, stderr=stderr,
+                             cwd=cwd, text=True, preexec_fn=limit, start_new_session=True)
+    while True:
+        pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() - start > cap:
+            os.killpg(child.pid, 9)
+            pid, status, usage = os.wait4(child.pid, 0)
+            return f"killed after {cap:.0f} s", time.perf_counter() - start, usage.ru_maxrss / 1024
+        time.sleep(0.01)
+    wall = time.perf_counter() - start
+    stderr.seek(0)
+    err = stderr.read().strip().splitlines()
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        said = err[-1] if err else ""
+        return f"exit {code}: {said[:90]}", wall, usage.ru_maxrss / 1024
+    warned = sum(1 for line in err if line.startswith("warning:"))
+    return f"ok{f', {warned} warnings' if warned else ''}", wall, usage.ru_maxrss / 1024
+
+
+def limits(tmp: Path, cap: float, memory_mb: int) -> None:
+    """Issue 12's table: whole ``collate run`` processes (start-up, JSON and HTML included).
+
+    Inputs (synthetic ones marked so): one word repeated 20,000 times on one line against a
+    short line (synthetic); the Roosevelt letter of 23 November 1933 (APP's text) followed by a
+    column of 150 ditto marks against the same with 149 (a real letter, the column synthetic);
+    two witnesses of 200,000 words (synthetic, :func:`random_pair`); the "novel" of
+    :func:`novel` (4 x ~70,000 words of Darwin's real variation); ``collate check`` on that
+    novel with the apparatus ``collate apparatus`` writes for it (thousands of entries);
+    Darwin's chapter 1 in six editions; three witnesses of ~1,000 words (Darwin) against
+    CollateX alone, both whole processes, in the same run.
+    """
+    print(f"The limits (issue 12): whole `collate run` processes, each capped at {cap:.0f} s and "
+          f"{memory_mb:,} MB of address space.\n")
+    print(f"{'input':<58} | {'result':<24} | {'s':>6} | {'MB':>6} | goal")
+    print("-" * 120)
+
+    def row(label: str, result: tuple[str, float, float], goal: str) -> tuple[str, float, float]:
+        said, wall, rss = result
+        print(f"{label:<58} | {said[:24]:<24} | {wall:6.1f} | {rss:6.0f} | {goal}", flush=True)
+        if len(said) > 24:
+            print(f"{'':<58} |   {said}")
+        return result
+
+    sets = tmp / "limits"
+
+    def run(name: str, texts: dict[str, str], title: str, *extra: str) -> tuple[str, float, float]:
+        folder = write_set(sets / name, texts, title)
+        return whole(["run", str(folder), "--out", str(tmp / "out" / name), "--force", *extra], tmp, cap, memory_mb)
+
+    short = "the letter was sent\n"
+    row("one word x 20,000 against a short line (synthetic)",
+        run("repeat", {"A": "the " * 20_000 + "\n", "B": short}, "repeated"), "< 20 s, < 1 GB")
+    letter = LETTER.read_text(encoding="utf-8")
+    row("a letter + 150 ditto marks `do.` against 149",
+        run("ditto", {"A": letter + "do.\n" * 150, "B": letter + "do.\n" * 149}, "ditto"), "< 5 s")
+    row("two witnesses of 200,000 words (synthetic)",
+        run("long", random_pair(200_000), "200,000 words"), "linear memory, < 1 GB")
+    book = novel()
+    words = " / ".join(f"{len(t.split()):,}" for t in book.values())
+    novel_run = row(f"a novel, 4 editions ({words} words)", run("novel", book, "novel"), "< 10 s, < 500 MB")
+    folder = sets / "novel"
+    synced = whole(["apparatus", str(folder)], tmp, cap, memory_mb)
+    entries = (folder / "apparatus.toml").read_text(encoding="utf-8").count("[variants.") \
+        if (folder / "apparatus.toml").exists() else 0
+    row(f"  `collate apparatus` on it ({entries:,} entries written)", synced, "")
+    checked = row(f"  `collate check` with its {entries:,} entries", whole(["check", str(folder)], tmp, cap, memory_mb),
+                  f"< 1.5x the run: {1.5 * novel_run[1]:.1f} s")
+    if checked[0].startswith("ok"):
+        print(f"{'':<58} |   {checked[1] / novel_run[1]:.2f}x the run")
+    row("Darwin ch. 1, 6 editions (benchmarks/darwin-origin-ch1)",
+        whole(["run", str(DARWIN), "--out", str(tmp / "out" / "darwin"), "--force"], tmp, cap, memory_mb), "< 2 s")
+    passage_1000 = passage(1000, 3)
+    anchored = row("3 x 1,000 words (Darwin), anchored", run("thousand", passage_1000, "thousand"), "")
+    alone = row("3 x 1,000 words (Darwin), CollateX alone",
+                whole(["run", str(sets / "thousand"), "--out", str(tmp / "out" / "alone"), "--force",
+                       "--engine", "collatex"], tmp, cap * 3, memory_mb), "")
+    if alone[0].startswith("ok") and anchored[0].startswith("ok"):
+        print(f"{'  ratio, whole processes':<58} | {alone[1] / anchored[1]:5.0f}x{'':<18} | {'':>6} | {'':>6} | >= 50x")
+    print()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="a small table and 100 sets (about a minute)")
-    parser.add_argument("--cap", type=float, default=60, help="seconds CollateX alone may take per cell")
+    parser.add_argument("--cap", type=float, default=60, help="seconds CollateX alone may take per cell, "
+                        "and a whole process of the limits")
+    parser.add_argument("--memory", type=int, default=4000, help="MB of address space a process of the limits may take")
     parser.add_argument("--witnesses", type=int, nargs="*", help="witness counts (default 2 3 4 5 6)")
     parser.add_argument("--lengths", type=int, nargs="*", help="words of 1859 (default 500 ... 11130, all)")
     parser.add_argument("--sets", type=int, help="how many small sets for the incremental run (default 1000)")
@@ -283,6 +439,12 @@ def main() -> None:
     lengths = args.lengths or ([500, 1000, 2000] if args.quick else [500, 1000, 2000, 4000, 8000, 11130])
     cap = 20 if args.quick and args.cap == 60 else args.cap
     print(f"collate benchmark on {os.cpu_count()} cores, Python {sys.version.split()[0]}\n")
+    if "limits" in args.parts:
+        scratch = Path(tempfile.mkdtemp(prefix="collate-bench-"))
+        try:
+            limits(scratch, cap, args.memory)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
     if "table" in args.parts:
         results = table(witness_counts, lengths, cap)
         exponents(results, witness_counts)

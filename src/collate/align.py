@@ -14,6 +14,7 @@ lists them in cannot change the alignment.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 
 Columns = list[dict[str, int]]
@@ -24,6 +25,10 @@ Engine = Callable[[Mapping[str, Sequence[str]]], Columns]
 #: unrelated witnesses of 5,000 words (a wrong file listed in set.toml, a garbled OCR text) would
 #: take it many minutes and gigabytes. Such a window is aligned by a word-level LCS diff instead.
 COLLATEX_LIMIT = 10_000_000
+#: units of repetition (see :func:`repetition`: ~2-4 µs and ~140 bytes each) beyond which CollateX
+#: is not called either: one word written 5,000 times (a column of ditto marks, a garbled scan)
+#: costs it 12 million, 29 s and 1.7 GB; 20,000 times, more memory than the machine has
+REPEAT_LIMIT = 2_000_000
 #: beyond this many cells (~1.5 GB, ~6 s: two witnesses of 100,000 words) even the bit-parallel LCS
 #: diff is too slow and big: the witnesses are then laid out one after the other, unaligned
 LCS_LIMIT = 12_000_000_000
@@ -38,6 +43,49 @@ def collatex_cells(keys: Mapping[str, Sequence[str]]) -> int:
         cells += len(seq) * graph
         graph += len(seq)
     return cells
+
+
+def repetition(keys: Mapping[str, Sequence[str]]) -> int:
+    """What repeated keys cost CollateX, besides the cells of its table (see REPEAT_LIMIT).
+
+    CollateX's ``TokenIndex`` turns every repeated stretch of its token array (all
+    witnesses, one after the other) into a block with an instance per occurrence,
+    and its ``MatchCube`` pairs each instance in the witness being added with each
+    in the graph, token by token. So a key written ``c`` times in all costs about
+    ``c * (c - 1) / 2`` (a run of one word 20,000 times: 200 million instances, the
+    nested blocks of ``the the``, ``the the the``...), and a run of one key in two
+    witnesses (``do. do. do.`` against ``do. do.``: every block of the shorter run
+    against every one of the longer) about ``n * m * min(n, m) ** 2 / 12``. Prose has
+    little of either: a 120-word window of Darwin, a few hundred units.
+    """
+    counts: Counter[str] = Counter()
+    runs: dict[str, list[int]] = {}
+    for seq in keys.values():
+        counts.update(seq)
+        longest: dict[str, int] = {}
+        previous, length = None, 0
+        for key in seq:
+            length = length + 1 if key == previous else 1
+            previous = key
+            if length > 1 and length > longest.get(key, 0):
+                longest[key] = length
+        for key, length in longest.items():
+            runs.setdefault(key, []).append(length)
+    cost = sum(c * (c - 1) // 2 for c in counts.values() if c > 1)
+    for lengths in runs.values():
+        for i, n in enumerate(lengths):
+            for m in lengths[i + 1:]:
+                cost += n * m * min(n, m) ** 2 // 12
+    return cost
+
+
+def too_costly(keys: Mapping[str, Sequence[str]]) -> str | None:
+    """Why CollateX should not be given these witnesses, or None: cells or repetition over the limit."""
+    if collatex_cells(keys) > COLLATEX_LIMIT:
+        return "too long for CollateX"
+    if repetition(keys) > REPEAT_LIMIT:
+        return "too repetitive for CollateX"
+    return None
 
 
 def align_lcs(keys: Mapping[str, Sequence[str]]) -> Columns:
@@ -78,10 +126,10 @@ def align_collatex(keys: Mapping[str, Sequence[str]]) -> Columns:
     present = {s: k for s, k in keys.items() if k}
     if len(present) < 2:
         return [{s: i} for s, k in present.items() for i in range(len(k))]
-    cells = collatex_cells(present)
-    if cells > COLLATEX_LIMIT:
-        log.warning("witnesses %s: a passage of %s words is too long for CollateX: aligned by a word diff instead",
-                    ", ".join(sorted(present)), " + ".join(f"{len(k):,}" for _, k in sorted(present.items())))
+    why = too_costly(present)
+    if why:
+        log.warning("witnesses %s: a passage of %s words is %s: aligned by a word diff instead",
+                    ", ".join(sorted(present)), " + ".join(f"{len(k):,}" for _, k in sorted(present.items())), why)
         return align_lcs(present)
     from collatex import Collation, collate
 

@@ -45,7 +45,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
 
-from .align import Columns, align_collatex, register
+from .align import Columns, align_collatex, register, repetition
 
 #: agreeing tokens, consecutive in every witness, that make an anchor
 MIN_RUN = 8
@@ -53,6 +53,12 @@ MIN_RUN = 8
 MARGIN = 3
 #: cells of CollateX's edit table (~9 µs each) a window may cost before it is cut further
 BUDGET = 15_000
+
+#: units of repetition (align.repetition) beyond which a window with no anchor is cut at a run of one
+#: key every witness has (``do. do. do.``), which CollateX is slowest on (150 against 149: 74 s)
+REPEAT_BUDGET = 20_000
+#: the shortest run of one key, in the longest witness, to cut at
+MIN_REPEAT = 3
 
 #: what one call of CollateX costs besides its cells, counted in cells
 CALL_COST = 150
@@ -107,7 +113,11 @@ def _align_window(
     if not anchors and cost > BUDGET:
         anchors = _anchors(window, shared_by_all=False)
     if not anchors:
-        out.append(_Job(window, {s: offsets[s] for s in present}, cost))
+        run = _shared_run(window) if repetition(window) > REPEAT_BUDGET else None
+        if run is None:
+            out.append(_Job(window, {s: offsets[s] for s in present}, cost))
+            return
+        _cut_at_run(window, {s: offsets[s] for s in present}, run, out)
         return
     cursor = dict.fromkeys(present, 0)
     for starts, having, length in anchors:
@@ -117,6 +127,55 @@ def _align_window(
         cursor = {s: starts[s] + (length if s in having else 0) for s in present}
     part = {s: keys[s][cursor[s]:] for s in present}
     _align_window(part, {s: offsets[s] + cursor[s] for s in present}, out)
+
+
+def _shared_run(keys: dict[str, list[str]]) -> dict[str, tuple[int, int]] | None:
+    """The longest run of one key in the longest witness, and that key's longest run in each other.
+
+    ``{siglum: (start, length)}``, or None where the longest witness has no run of
+    MIN_REPEAT or some witness lacks the key. Cutting there is what CollateX would do
+    with such runs (matched from their ends, the surplus of the longer standing first)
+    without the cost: every block of one run against every block of the other.
+    """
+    pivot = min(keys, key=lambda s: (-len(keys[s]), s))
+    key, start, length = _longest_run(keys[pivot])
+    if length < MIN_REPEAT:
+        return None
+    runs = {pivot: (start, length)}
+    for s, seq in keys.items():
+        if s != pivot:
+            found = _longest_run(seq, key)
+            if found[2] == 0:
+                return None
+            runs[s] = found[1:]
+    return runs
+
+
+def _longest_run(seq: Sequence[str], only: str | None = None) -> tuple[str, int, int]:
+    """(key, start, length) of the longest run of one key in ``seq`` (of ``only``, if given); the first if tied."""
+    best = ("", 0, 0)
+    start = 0
+    for i in range(1, len(seq) + 1):
+        if i < len(seq) and seq[i] == seq[start]:
+            continue
+        if i - start > best[2] and (only is None or seq[start] == only):
+            best = (seq[start], start, i - start)
+        start = i
+    return best
+
+
+def _cut_at_run(
+    keys: dict[str, list[str]], offsets: dict[str, int], runs: dict[str, tuple[int, int]],
+    out: list[dict[str, int] | _Job],
+) -> None:
+    """Align the parts before and after a shared run on their own, and the runs from their ends."""
+    _align_window({s: keys[s][:start] for s, (start, _) in runs.items()}, offsets, out)
+    longest = max(length for _, length in runs.values())
+    for c in range(longest):
+        out.append({s: offsets[s] + start + c - (longest - length)
+                    for s, (start, length) in runs.items() if c >= longest - length})
+    _align_window({s: keys[s][start + length:] for s, (start, length) in runs.items()},
+                  {s: offsets[s] + start + length for s, (start, length) in runs.items()}, out)
 
 
 def _run(jobs: list[_Job]) -> list[Columns]:
