@@ -82,8 +82,8 @@ def passage(length: int, witnesses: int) -> dict[str, str]:
 def cell(engine: str, witnesses: int, length: int) -> None:
     """Collate one passage with one engine; print seconds and words per witness."""
     from collate.config import Config
+    from collate.control import collate_set
     from collate.model import Witness, WitnessSet
-    from collate.pipeline import collate_set
 
     texts = passage(length, witnesses)
     wset = WitnessSet(
@@ -204,11 +204,11 @@ def thousand(cap: float) -> None:
 
 def letter() -> None:
     """Three witnesses of ~400 words: 1859, 1860 and 1861 as a letter's archival copy, print and web text."""
-    from collate.align import align
     from collate.config import Config
+    from collate.control import collate_set
+    from collate.engines import align
     from collate.model import Witness, WitnessSet
     from collate.normalize import compile_rules, prepare_set
-    from collate.pipeline import collate_set
 
     texts = {s: " ".join((DARWIN / f"{s}.txt").read_text(encoding="utf-8").split()[:400]) for s in
              ("1859", "1860", "1861")}

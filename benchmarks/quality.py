@@ -373,7 +373,7 @@ def _strip(text: str, span: Span) -> Span:
 def tool_variants(gold: Gold, engine: str | None = None) -> list[ToolVariant]:
     """Collate the whole set with collate's API and keep what the benchmark compares."""
     from collate.config import load_config
-    from collate.pipeline import collate_set, load_sets
+    from collate.control import collate_set, load_sets
 
     config = load_config()
     (wset,) = load_sets([gold.set_dir], config)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from collate.config import Config
+from collate.control import collate_set, load_sets
 from collate.model import Collation, Witness, WitnessSet
-from collate.pipeline import collate_set, load_sets
 
 
 def make_set(folder: Path, texts: dict[str, str], base: str | None = None, normalize: str = "",

@@ -18,13 +18,12 @@ import regex
 from click.testing import CliRunner
 
 import collate.anchored as anchored
-from collate.align import align
 from collate.cli import cli
 from collate.config import Config
+from collate.control import collate_set, load_sets, run_sets
+from collate.engines import align
 from collate.model import Collation, Witness, WitnessSet
 from collate.normalize import compile_rules, prepare_set
-from collate.pipeline import collate_set, load_sets
-from collate.runner import run_sets
 from collate.variants import positions
 from helpers import collate_texts
 

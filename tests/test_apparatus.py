@@ -24,8 +24,8 @@ from collate.apparatus import (
     sync,
 )
 from collate.config import load_config
+from collate.control import collate_paths
 from collate.errors import ApparatusError
-from collate.pipeline import collate_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 LITVINOV = "1933-11-23-roosevelt-to-litvinov"

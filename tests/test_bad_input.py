@@ -493,11 +493,11 @@ def test_collatex_asked_for_on_long_witnesses(tmp_path: Path, monkeypatch: pytes
 
 
 def test_the_word_diff_fallback_aligns_shared_words_and_keeps_every_token(monkeypatch: pytest.MonkeyPatch) -> None:
-    from collate import align
+    from collate import align, engines
 
     monkeypatch.setattr(align, "COLLATEX_LIMIT", 0)
     keys = {"A": ["a", "b", "c", "d"], "B": ["a", "x", "c", "d", "e"]}
-    assert align.align(keys, "collatex") == [{"B": 0, "A": 0}, {"B": 1}, {"A": 1}, {"B": 2, "A": 2},
+    assert engines.align(keys, "collatex") == [{"B": 0, "A": 0}, {"B": 1}, {"A": 1}, {"B": 2, "A": 2},
                                              {"B": 3, "A": 3}, {"B": 4}]
     monkeypatch.setattr(align, "LCS_LIMIT", 0)  # too long even for the diff: one witness after the other
-    assert align.align(keys, "collatex") == [{"B": i} for i in range(5)] + [{"A": i} for i in range(4)]
+    assert engines.align(keys, "collatex") == [{"B": i} for i in range(5)] + [{"A": i} for i in range(4)]

@@ -16,9 +16,9 @@ import pytest
 
 from collate.check import check, needs_review, primary
 from collate.config import Config
+from collate.control import check_paths
 from collate.model import Problem
-from collate.reporters import checktext, github, junit
-from collate.review import check_paths
+from collate.reporters import checkjson, checktext, github, junit
 
 LITVINOV = "1933-11-23-roosevelt-to-litvinov"
 TO_KALININ = "3800165530"
@@ -40,7 +40,7 @@ def result(edition_copy: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 def test_text(result) -> None:
-    assert checktext.render_text(result) == f"{PROBLEM}\n{SUMMARY}\n"
+    assert checktext.render(result) == f"{PROBLEM}\n{SUMMARY}\n"
 
 
 def test_github_annotations(result) -> None:
@@ -88,7 +88,7 @@ def test_junit_replaces_characters_xml_cannot_hold() -> None:
 
 
 def test_json(result) -> None:
-    data = json.loads(checktext.render_json(result))
+    data = json.loads(checkjson.render(result))
     assert data["format"] == 1 and data["ok"] is False and data["summary"] == SUMMARY
     assert data["problems"] == [{
         "file": f"witnesses/{LITVINOV}/app.txt", "line": 5, "column": 270, "end_line": 5, "end_column": 270,
@@ -117,7 +117,7 @@ def test_check_prints_nothing_and_follows_the_settings(result, capsys) -> None:
 
 def _collations():
     from collate.config import load_config
-    from collate.pipeline import collate_paths
+    from collate.control import collate_paths
 
     root = Path(__file__).resolve().parent.parent / "witnesses"
     return collate_paths([root / "1933-10-10-roosevelt-to-kalinin", root / LITVINOV], load_config(root))

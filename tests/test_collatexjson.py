@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from collate.cli import cli
 from collate.collatexjson import load_collatex_json
 from collate.config import Config
+from collate.control import collate_set, load_sets
 from collate.errors import WitnessError
-from collate.pipeline import collate_set, load_sets
 from collate.reporters import collatex as collatex_reporter
 from helpers import collate_texts
 

@@ -47,7 +47,7 @@ def test_exhaustion_is_one_line_and_exit_2(
     def exhausted(*args: object, **kwargs: object) -> None:
         raise error
 
-    monkeypatch.setattr("collate.runner.collate_set", exhausted)
+    monkeypatch.setattr("collate.control.collate_set", exhausted)
     result = CliRunner().invoke(cli, ["run", str(folder), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2
     assert result.stderr.startswith(message) and result.stderr.count("\n") == 1, result.stderr

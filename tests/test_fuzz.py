@@ -42,16 +42,17 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from collate.align import align
 from collate.apparatus import annotated, read_apparatus, sync
 from collate.check import check_set
 from collate.config import Config
+from collate.control import collate_set, load_sets
+from collate.engines import align
 from collate.model import Collation
-from collate.pipeline import collate_set, load_sets
 from collate.reporters import html as html_reporter
 from collate.reporters import json as json_reporter
 from collate.reporters import tei as tei_reporter
-from collate.tokenize import detokenize, line_starts
+from collate.sources import line_starts
+from collate.tokenize import detokenize
 from collate.variants import positions
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -18,8 +18,8 @@ from click.testing import CliRunner
 from collate.apparatus import annotated
 from collate.cli import cli
 from collate.config import Config
+from collate.control import collate_set, load_sets
 from collate.model import Collation
-from collate.pipeline import collate_set, load_sets
 from collate.reporters import html
 from collate.reporters.json import report_dict
 from conftest import TEST_SETS, WITNESSES

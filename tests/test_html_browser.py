@@ -246,7 +246,7 @@ DARWIN = ROOT / "benchmarks" / "darwin-origin-ch1"
 @pytest.mark.slow
 def test_a_long_set_renders_within_seconds(browser, tmp_path: Path) -> None:
     """Darwin's chapter in six editions (hundreds of variants): the page loads and filters fast."""
-    from collate.config import ENGINES
+    from collate.engines import ENGINES
 
     if "anchored" not in ENGINES or not DARWIN.is_dir():
         pytest.skip("the anchored engine or the Darwin benchmark set is not there")

@@ -17,8 +17,8 @@ import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from collate.align import align
 from collate.config import Config
+from collate.engines import align
 from collate.model import Witness
 from collate.normalize import compile_rules, prepare_set
 from collate.variants import positions

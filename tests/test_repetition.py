@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from collate import anchored
-from collate.align import align, align_collatex, repetition
+from collate.align import align_collatex, repetition
+from collate.engines import align
 from helpers import collate_texts
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,8 +15,9 @@ from lxml import etree
 
 from collate.cli import cli
 from collate.config import Config, load_config
+from collate.control import collate_set, load_sets
 from collate.errors import WitnessError
-from collate.pipeline import collate_set, load_sets
+from collate.model import Deletion
 from collate.reporters import tei as tei_reporter
 from collate.tei import apparatus_witness_text, extract, read_tei_witness
 from conftest import ROOT, TEST_SETS, WITNESSES
@@ -46,7 +47,7 @@ def test_tei_witness_text_is_the_text_as_finally_written():
     assert "\n[Page 812]\n" in text  # <pb/> a page marker
     assert "corner-\nstone" in text  # lb break="no": the word goes on after a line-end hyphen
     assert "A synthetic letter" not in text  # the header is not text
-    assert w.meta["deletions"] == [{"text": "soon", "line": 22, "column": 50, "at": text.index("shall again") + len("shall")}]
+    assert w.deletions == (Deletion("soon", 22, 50, text.index("shall again") + len("shall")),)
     assert _at(SYNTHETIC / "letter.xml", 22, 50).startswith('<del rend="strikethrough">soon')
 
 

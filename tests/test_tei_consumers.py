@@ -18,7 +18,7 @@ from lxml import etree
 
 from collate.cli import cli
 from collate.config import load_config
-from collate.pipeline import collate_set, load_sets
+from collate.control import collate_set, load_sets
 from collate.witness import discover
 from conftest import ROOT, WITNESSES
 

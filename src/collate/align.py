@@ -1,5 +1,8 @@
 """Alignment: the one module that talks to ``collatex``.
 
+The engines by name, and :func:`~collate.engines.align` that runs one, are in
+:mod:`collate.engines`, above this module and :mod:`collate.anchored`.
+
 An engine takes each witness's list of segment keys and returns columns: each
 column maps a siglum to the index of the segment that witness has there (a
 witness without a segment in a column is absent from it). Every segment of
@@ -154,23 +157,6 @@ def align_collatex(keys: Mapping[str, Sequence[str]]) -> Columns:
         if column:
             columns.append(column)
     return columns
-
-
-ENGINES: dict[str, Engine] = {"collatex": align_collatex}
-
-
-def register(name: str, engine: Engine) -> None:
-    """Make another engine available by name (the anchored engine registers itself)."""
-    ENGINES[name] = engine
-
-
-def align(keys: Mapping[str, Sequence[str]], engine: str = "anchored") -> Columns:
-    """Align the witnesses' keys with the named engine; every segment kept, in order."""
-    if engine not in ENGINES:
-        # imported for its side effect of registering
-        from . import anchored  # noqa: F401
-    ordered = {s: keys[s] for s in sorted(keys)}
-    return conserve(ENGINES[engine](ordered), ordered)
 
 
 def conserve(columns: Columns, keys: Mapping[str, Sequence[str]]) -> Columns:

@@ -31,7 +31,7 @@ witness that lacks the passage has a word that also stands at the passage's
 edge, the diff, not CollateX, decides which side of the passage it goes. The
 README and tests/test_anchored.py show such a case.
 
-The witnesses reach this engine sorted by siglum (align.align), and the pivot
+The witnesses reach this engine sorted by siglum (engines.align), and the pivot
 is chosen by length and siglum, so the order a set lists them in changes
 nothing. align.conserve then checks every segment is there exactly once.
 """
@@ -45,7 +45,8 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
 
-from .align import Columns, align_collatex, register, repetition
+from .align import Columns, align_collatex, repetition
+from .workers import process_pool
 
 #: agreeing tokens, consecutive in every witness, that make an anchor
 MIN_RUN = 8
@@ -192,8 +193,6 @@ def _run(jobs: list[_Job]) -> list[Columns]:
         batches[least].append(n)
         loads[least] += jobs[n].cost + CALL_COST
     results: dict[int, Columns] = {}
-    from .workers import process_pool
-
     with process_pool(workers) as pool:
         futures = [pool.submit(_batch, [(jobs[n].keys, jobs[n].offsets) for n in batch]) for batch in batches]
         for batch, future in zip(batches, futures, strict=True):
@@ -330,5 +329,3 @@ def _continues(rows: list[list[int]], i: int, shared_by_all: bool) -> bool:
             return False
     return some or not shared_by_all  # a stretch only the pivot has is a cut too, when cuts are needed
 
-
-register("anchored", align_anchored)

@@ -36,9 +36,10 @@ import tomlkit
 import tomlkit.exceptions
 from rapidfuzz import fuzz
 
-from . import atomic
+from . import atomic, sources
 from .errors import ApparatusError
 from .model import STATUSES, Collation, Variant
+from .sources import display_path
 
 FILENAME = "apparatus.toml"
 BOM = "\ufeff"
@@ -123,24 +124,14 @@ def apparatus_path(where: Collation | Path) -> Path:
 
 
 def _shown(path: Path) -> str:
-    from .witness import display_path
-
     return display_path(path)
 
 
 def read_text(path: Path) -> str | None:
-    """The file's text (BOM kept), or None when it does not exist."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+    """The file's text (BOM kept, to be written back), or None when it does not exist."""
+    if not path.exists():
         return None
-    except OSError as exc:
-        raise ApparatusError(f"cannot read: {exc.strerror or exc}", _shown(path)) from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ApparatusError("not valid UTF-8", _shown(path), line) from None
+    return sources.read_text(path, _shown(path), ApparatusError, utf8_only=True)
 
 
 def parse(text: str, path: Path) -> tomlkit.TOMLDocument:

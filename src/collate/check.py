@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from .config import Config
 from .model import Collation, Problem, Reading, Variant
+from .sources import display_path
 
 #: problem codes, in the order a summary lists them
 CODES = ("unreviewed", "error", "stale")
@@ -78,8 +79,6 @@ def check(collations: Sequence[Collation], config: Config) -> CheckResult:
 
 
 def check_set(c: Collation, config: Config) -> SetResult:
-    from .witness import display_path
-
     files = {w.siglum: display_path(c.path / w.file) for w in c.witnesses}
     names = {w.siglum: w.file for w in c.witnesses}
     found: list[Problem] = []

@@ -1,7 +1,8 @@
 """The command line: the only module that imports click, and holds no collation logic.
 
-Commands parse options, call :mod:`collate.pipeline`, a reporter or ``check``,
-and choose the exit code: 0 success, 1 ``check`` found problems, 2 bad usage or
+Commands parse options, call :mod:`collate.control` with them as arguments
+(settings the flags leave out come from the project file found from the paths
+given), write what it returns with a reporter, and choose the exit code: 0 success, 1 ``check`` found problems, 2 bad usage or
 input. A :class:`~collate.errors.CollateError` becomes one line on stderr and
 exit 2; anything else is a bug and keeps its traceback.
 """
@@ -15,8 +16,14 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .config import ENGINES, Config, load_config
+from .check import summary
+from .config import config_for
+from .control import check_paths, diff_files, run_sets, sync_paths
+from .engines import ENGINES
 from .errors import CollateError
+from .reporters import CHECK_REPORTERS, REPORTERS, write_output
+from .reporters.text import diff_lines
+from .sources import display_path
 from .workers import INTERRUPTED
 
 log = logging.getLogger("collate")
@@ -90,18 +97,14 @@ def cli(ctx: click.Context) -> None:
     ctx.obj = None
 
 
-def _config() -> Config:
-    return load_config(Path.cwd())
-
-
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", "-o", "out", type=click.Path(path_type=Path), default=None,
               help="Folder for the reports (default: reports/, or 'output' in the project settings).")
-@click.option("--engine", type=click.Choice(ENGINES), default=None,
+@click.option("--engine", type=click.Choice(list(ENGINES)), default=None,
               help="Alignment engine: anchored (default, fast on long texts) or collatex over whole witnesses.")
 @click.option("--format", "formats", multiple=True, default=None,
-              help="Reports to write: json, html, tei, collatex (repeatable; default json and html).")
+              help=f"Reports to write: {', '.join(REPORTERS)} (repeatable; default json and html).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Collate sets in this many processes.")
 @click.option("--force", is_flag=True, help="Collate every set again even if nothing changed.")
 def run(paths: tuple[Path, ...], out: Path | None, engine: str | None, formats: tuple[str, ...],
@@ -116,18 +119,16 @@ def run(paths: tuple[Path, ...], out: Path | None, engine: str | None, formats: 
     Example:
       collate run witnesses/ --out reports/
     """
-    from .runner import run_sets
-
-    config = _config()
+    chosen = list(paths) or [Path("witnesses")]
     bar = _Progress() if sys.stderr.isatty() else None
     try:
         run_sets(
-            list(paths) or [Path("witnesses")],
-            config,
-            out=out or Path(config.output),
-            engine=engine or config.engine,
+            chosen,
+            config_for(chosen),
+            out=out,
+            engine=engine,
             formats=formats or None,
-            jobs=jobs or config.jobs,
+            jobs=jobs,
             force=force,
             echo=bar.echo if bar else click.echo,
             progress=bar,
@@ -168,7 +169,7 @@ class _Progress:
 @cli.command()
 @click.argument("a", type=click.Path(path_type=Path, dir_okay=False))
 @click.argument("b", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--engine", type=click.Choice(ENGINES), default=None, help="Alignment engine.")
+@click.option("--engine", type=click.Choice(list(ENGINES)), default=None, help="Alignment engine.")
 def diff(a: Path, b: Path, engine: str | None) -> None:
     """Compare two witness files directly: the quick transcription check.
 
@@ -180,16 +181,7 @@ def diff(a: Path, b: Path, engine: str | None) -> None:
     Example:
       collate diff frus-d46.txt my-transcription.txt
     """
-    from .model import WitnessSet
-    from .pipeline import collate_set
-    from .reporters.text import diff_lines
-    from .witness import display_path, read_witness
-
-    config = _config()
-    wa, wb = read_witness(a, "A"), read_witness(b, "B")
-    wset = WitnessSet(name=b.stem, path=b.parent, title=f"{a.name} / {b.name}", witnesses=(wa, wb),
-                      base="A", normalize=config.normalize)
-    collation = collate_set(wset, engine or config.engine)
+    collation = diff_files(a, b, config_for([b]), engine)
     for line in diff_lines(collation, {"A": display_path(a), "B": display_path(b)}):
         click.echo(line)
     m = collation.metrics[0]
@@ -213,17 +205,13 @@ def apparatus(paths: tuple[Path, ...]) -> None:
     Example:
       collate apparatus witnesses/
     """
-    from .review import sync_paths
-
-    sync_paths(list(paths) or [Path("witnesses")], _config(), echo=click.echo)
-
-
-CHECK_FORMATS = ("text", "json", "github", "junit")
+    chosen = list(paths) or [Path("witnesses")]
+    sync_paths(chosen, config_for(chosen), echo=click.echo)
 
 
 @cli.command("check")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(CHECK_FORMATS), default="text", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(list(CHECK_REPORTERS)), default=next(iter(CHECK_REPORTERS)), show_default=True,
               help="text: file:line:col lines; github: workflow annotations; junit: XML; json.")
 @click.option("--ignore-class", "ignore_classes", multiple=True, metavar="CLASS",
               help="A variant class that needs no review (repeatable; replaces [check] ignore-classes).")
@@ -246,19 +234,9 @@ def check_command(paths: tuple[Path, ...], fmt: str, ignore_classes: tuple[str, 
       collate check witnesses/ --format github
       collate check --ignore-class case --ignore-class quotes
     """
-    from .check import summary
-    from .config import validate_classes
-    from .reporters import checktext, github, junit, write_output
-    from .review import check_paths
-
-    config = _config()
-    if ignore_classes:
-        config.ignore_classes = validate_classes(list(ignore_classes), "--ignore-class")
-    if accidentals is not None:
-        config.accidentals = accidentals
-    result = check_paths(list(paths) or [Path("witnesses")], config)
-    render = {"text": checktext.render_text, "json": checktext.render_json,
-              "github": github.render, "junit": junit.render}[fmt]
+    chosen = list(paths) or [Path("witnesses")]
+    result = check_paths(chosen, config_for(chosen), ignore_classes=ignore_classes, accidentals=accidentals)
+    render = CHECK_REPORTERS[fmt].render
     if output is None:
         click.echo(render(result), nl=False)
     else:

@@ -31,11 +31,8 @@ from typing import Any
 
 from .config import Config, merge_normalize
 from .errors import WitnessError
-from .loaders import FILE_LOADERS
 from .model import Witness, WitnessSet
-from .sourcemap import SourceMap
-from .tokenize import line_starts, position
-from .witness import decode, display_path
+from .sources import SourceMap, display_path, line_starts, position, read_text
 
 
 class _Located(str):
@@ -92,11 +89,7 @@ def _where(starts: list[int], value: object) -> tuple[int | None, int | None]:
 def load_collatex_json(path: Path, config: Config) -> list[WitnessSet]:
     """One set per ``{"witnesses": [...]}`` object in the file."""
     shown = display_path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise WitnessError(f"cannot read: {exc.strerror or exc}", shown) from None
-    raw = decode(data, shown)
+    raw = read_text(path, shown)
     document = _parse(raw, shown)
     if isinstance(document, dict):
         units = [(path.stem, document)]
@@ -141,7 +134,7 @@ def _unit(
                                shown, line, column)
         witnesses.append(Witness(
             siglum=siglum, path=path, label=str(entry.get("label", "")), source=str(entry.get("source", "")),
-            text=text, display=shown, format=fmt, meta={"locate": SourceMap(offsets, starts=starts)},
+            text=text, display=shown, format=fmt, locate=SourceMap(offsets, starts=starts),
         ))
     normalize = config.normalize
     if equivalences:
@@ -188,5 +181,3 @@ def _equivalences(tokens: list) -> list[str]:
             out.append(f"{t} = {n}")
     return out
 
-
-FILE_LOADERS[".json"] = load_collatex_json

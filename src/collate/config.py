@@ -11,11 +11,18 @@ from __future__ import annotations
 import logging
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import tomlkit
+import tomlkit.exceptions
+
+from .engines import DEFAULT_ENGINE, ENGINES
 from .errors import ConfigError
+from .model import CLASSES
+from .sources import read_text
 
 log = logging.getLogger("collate")
 
@@ -44,7 +51,6 @@ CHECK_OPTIONS: dict[str, tuple[tuple[type, ...], Any, str]] = {
 
 TOP_OPTIONS = {"normalize", "check", "engine", "output", "jobs", "base"}
 
-ENGINES = ("anchored", "collatex")
 
 
 @dataclass
@@ -56,7 +62,7 @@ class Config:
     )
     ignore_classes: list[str] = field(default_factory=list)
     accidentals: bool = True
-    engine: str = "anchored"
+    engine: str = DEFAULT_ENGINE
     output: str = "reports"
     jobs: int = 1
     #: the file the settings came from, if any
@@ -106,16 +112,12 @@ def merge_normalize(base: dict[str, Any], override: dict[str, Any]) -> dict[str,
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file; a syntax error names the file and line."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"cannot read: {exc.strerror or exc}", path) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ConfigError("not valid UTF-8", path, line) from None
+    """Read and parse a TOML file; a syntax error names the file and line."""
+    return parse_toml(read_text(path, str(path), ConfigError), path)
+
+
+def parse_toml(text: str, path: Path | str) -> dict[str, Any]:
+    """Parse a TOML file's text (read with :func:`collate.sources.read_text`)."""
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -137,8 +139,6 @@ def _toml_error_position(exc: tomllib.TOMLDecodeError, text: str) -> tuple[str, 
         line, column = line or int(found.group(1)), column or int(found.group(2))
     message = str(getattr(exc, "msg", "")) or re.sub(r" \(at (line \d+, column \d+|end of document)\)$", "", text_of)
     if line is None:
-        import tomlkit
-
         try:
             tomlkit.parse(text)
         except tomlkit.exceptions.ParseError as other:
@@ -214,9 +214,17 @@ def load_config(start: Path | None = None) -> Config:
     return config
 
 
-def validate_classes(names: list[str], path: Path | str | None = None) -> list[str]:
-    from .model import CLASSES
+def config_for(paths: Sequence[Path]) -> Config:
+    """The settings of the project ``paths`` are in: the project file nearest above the first of them.
 
+    So ``collate run ../other-edition/witnesses`` uses that edition's settings,
+    not those of the folder it was run from; with no paths, the current folder.
+    """
+    return load_config(Path(paths[0]) if paths else None)
+
+
+def validate_classes(names: list[str], path: Path | str | None = None) -> list[str]:
+    """The names, if each is a variant class (model.CLASSES); else a ConfigError."""
     bad = [n for n in names if n not in CLASSES]
     if bad:
         raise ConfigError(

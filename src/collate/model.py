@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .sources import SourceMap
+
 #: The variant classes (DESIGN.md). A variant that these explain completely is
 #: accidental. ``unicode`` is collate's extension: readings that differ only in
 #: Unicode normal form (NFC against NFD).
@@ -49,6 +51,20 @@ class Token:
     kind: str  # "word" | "number" | "punct"
 
 
+@dataclass(frozen=True, slots=True)
+class Deletion:
+    """Text a TEI witness deletes (``<del>``): what, where in the file, and where in the text.
+
+    ``at`` is the offset in ``Witness.text`` just after the last character
+    written before the deletion.
+    """
+
+    text: str
+    line: int
+    column: int
+    at: int
+
+
 @dataclass(frozen=True)
 class Witness:
     """One witness file of a set, decoded, with its provenance."""
@@ -62,8 +78,13 @@ class Witness:
     display: str = ""
     #: what the tool read it as: "text", "tei", "collatex-json"
     format: str = "text"
-    #: extra data a loader keeps (e.g. TEI offsets); reporters may ignore it
-    meta: dict = field(default_factory=dict, compare=False, hash=False)
+    #: where each character of ``text`` stands in the file, when the text was
+    #: extracted from markup or JSON (None: the text is the file)
+    locate: SourceMap | None = field(default=None, compare=False, hash=False)
+    #: text a TEI witness deletes (``<del>``), kept out of ``text``
+    deletions: tuple[Deletion, ...] = field(default=(), compare=False, hash=False)
+    #: the children of ``<choice>`` a TEI witness was read with
+    choice: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .model import Prepared, Reading
-from .tokenize import position
+from .sources import position
 
 
 def reading(p: Prepared, indices: Sequence[int], after: int, starts: list[int], exact: bool = False) -> Reading:
@@ -28,7 +28,7 @@ def reading(p: Prepared, indices: Sequence[int], after: int, starts: list[int], 
         start = end
         line, column = position(starts, end)
     end_line, end_column = position(starts, end)
-    locate = p.witness.meta.get("locate")
+    locate = p.witness.locate
     if locate is not None:  # text extracted from markup (TEI, JSON): point into that file
         line, column = locate.position(start)
         end_line, end_column = locate.end_position(end) if text else (line, column)

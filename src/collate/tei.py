@@ -10,7 +10,7 @@ What is collated is the text of ``<text>`` as finally written:
   usable ``@n``), which the ``page-marker`` rule recognizes, so a page break one
   witness records and another does not is a ``page-marker`` variant;
 * ``<note>``, ``<fw>`` (running heads, catchwords) and ``<del>`` are kept out of
-  the running text; deleted text is kept in ``Witness.meta["deletions"]`` so a
+  the running text; deleted text is kept in ``Witness.deletions`` so a
   report can show it; ``<add>`` is read in place;
 * ``<choice>`` is read as the set's ``[tei] choice`` list says (default
   ``["corr", "expan", "reg"]``: the corrected, expanded, regularized form);
@@ -18,7 +18,7 @@ What is collated is the text of ``<text>`` as finally written:
 * other inline markup (``<hi>``, ``<persName>``...) is transparent.
 
 Each character of the text knows its offset in the XML file
-(:class:`~collate.sourcemap.SourceMap` in ``meta["locate"]``), so readings
+(:class:`~collate.sources.SourceMap` in ``Witness.locate``), so readings
 report line and column in the file the editor edits.
 
 Parsing is safe (as defusedxml does it, with expat): any entity declaration is
@@ -35,10 +35,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lxml import etree
+
 from .errors import WitnessError
-from .model import Witness
-from .sourcemap import SourceMap
-from .tokenize import line_starts, position
+from .model import Deletion, Witness
+from .sources import SourceMap, display_path, line_starts, position, read_text
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -268,7 +269,9 @@ def _all_text(node: _Node) -> str:
     return "".join(parts)
 
 
-def extract(source: str, shown: str, choice: tuple[str, ...] = DEFAULT_CHOICE) -> tuple[str, SourceMap, list[dict]]:
+def extract(
+    source: str, shown: str, choice: tuple[str, ...] = DEFAULT_CHOICE
+) -> tuple[str, SourceMap, list[Deletion]]:
     """The text of a TEI document, its source map and what was deleted."""
     root = parse_tree(source, shown)
     reader = _Reader(tuple(choice), _Text(source))
@@ -286,7 +289,7 @@ def extract(source: str, shown: str, choice: tuple[str, ...] = DEFAULT_CHOICE) -
     deletions = []
     for d in reader.deletions:
         line, column = position(starts, d["offset"])
-        deletions.append({"text": d["text"], "line": line, "column": column, "at": d["at"]})
+        deletions.append(Deletion(d["text"], line, column, d["at"]))
     return text, smap, deletions
 
 
@@ -295,19 +298,13 @@ def read_tei_witness(
     options: dict | None = None,
 ) -> Witness:
     """Read a TEI P5 file as a witness (see the module docstring for what is read)."""
-    from .witness import decode
-
-    shown = shown or str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise WitnessError(f"cannot read: {exc.strerror or exc}", shown) from None
-    xml = decode(data, shown)
+    shown = shown or display_path(path)
+    xml = read_text(path, shown)
     choice = tuple((options or {}).get("choice", DEFAULT_CHOICE))
     text, smap, deletions = extract(xml, shown, choice)
     return Witness(
         siglum=siglum, path=path, label=label, source=source, text=text, display=shown, format="tei",
-        meta={"locate": smap, "deletions": deletions, "choice": list(choice)},
+        locate=smap, deletions=tuple(deletions), choice=choice,
     )
 
 
@@ -337,8 +334,6 @@ def apparatus_witness_text(document: bytes | str, siglum: str) -> str:
     not text. This is how the round trip is checked, and a way to get a witness
     back from an edition's apparatus.
     """
-    from lxml import etree
-
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     data = document.encode("utf-8") if isinstance(document, str) else document
     root = etree.fromstring(data, parser)

@@ -9,11 +9,10 @@ message can point an editor at the very character in their file.
 
 from __future__ import annotations
 
-import bisect
-
 import regex
 
 from .model import Token
+from .sources import line_starts
 
 # A word: letters (with their combining marks), joined by inner apostrophes or
 # hyphens ("People’s", "good-bye"). A number: digits, with inner separators and an
@@ -29,20 +28,6 @@ _TOKEN = regex.compile(
     """,
     regex.VERBOSE,
 )
-
-_LINE_BREAK = regex.compile(r"\r\n|\r|\n")
-
-
-def line_starts(text: str) -> list[int]:
-    """Offsets at which each line begins (the first is 0)."""
-    return [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
-
-
-def position(starts: list[int], offset: int) -> tuple[int, int]:
-    """The 1-based (line, column) of a character offset."""
-    index = bisect.bisect_right(starts, offset) - 1
-    return index + 1, offset - starts[index] + 1
-
 
 def tokenize(text: str) -> tuple[str, tuple[Token, ...]]:
     """Return the leading whitespace and the tokens of ``text``."""

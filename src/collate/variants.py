@@ -20,8 +20,8 @@ from .model import Prepared, Reading, Token, Variant
 from .normalize import Rules
 from .positions import positions
 from .readings import collapse, reading
+from .sources import line_starts
 from .split import split_unrelated
-from .tokenize import line_starts
 from .transpose import transpositions
 from .units import Unit, runs
 

@@ -9,30 +9,23 @@ naming the file, and the line where one can be found.
 from __future__ import annotations
 
 import logging
-import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .config import NORMALIZE_OPTIONS, Config, check_table, merge_normalize, read_toml
+from .config import NORMALIZE_OPTIONS, Config, check_table, merge_normalize, parse_toml
 from .errors import ConfigError, WitnessError
 from .model import Witness, WitnessSet
+from .normalize import compile_rules
+from .sources import display_path, line_of, read_text
+from .tei import check_tei_options, read_tei_witness
 
 log = logging.getLogger("collate")
 
 MANIFEST = "set.toml"
 SET_KEYS = {"title", "base", "witness", "normalize", "description", "date", "tei"}
 WITNESS_KEYS = {"siglum", "file", "label", "source", "format", "note"}
-
-
-def display_path(path: Path) -> str:
-    """A path as people want to read it: relative to the current folder when inside it."""
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
-    return str(path) if relative.startswith("..") else Path(relative).as_posix()
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:
@@ -60,56 +53,44 @@ def discover(paths: Iterable[Path]) -> list[Path]:
     return [Path(p) for p in unique] if len(unique) != len(found) else found
 
 
-def _line_of(text: str, needle: str, occurrence: int = 1) -> int | None:
-    """The line of the n-th occurrence of ``needle`` in a manifest, for messages."""
-    start = -1
-    for _ in range(occurrence):
-        start = text.find(needle, start + 1)
-        if start < 0:
-            return None
-    return text.count("\n", 0, start) + 1
-
-
 def load_set(folder: Path, config: Config) -> WitnessSet:
     """Read one set folder: its manifest, settings and witness texts."""
     manifest = folder / MANIFEST
     shown = display_path(manifest)
     if not manifest.is_file():
         raise WitnessError(f"no {MANIFEST} in this folder", display_path(folder))
+    raw = read_text(manifest, shown)
     try:
-        data = read_toml(manifest)
+        data = parse_toml(raw, shown)
     except ConfigError as exc:
         raise WitnessError(exc.message, shown, exc.line, exc.column) from None
-    raw = manifest.read_text(encoding="utf-8-sig", errors="replace")
     unknown = sorted(set(data) - SET_KEYS)
     if unknown:
         log.warning("%s: unknown key%s: %s", shown, "s" if len(unknown) > 1 else "", ", ".join(unknown))
     title = data.get("title", folder.name)
     if not isinstance(title, str):
-        raise WitnessError("title must be a string", shown, _line_of(raw, "title"))
+        raise WitnessError("title must be a string", shown, line_of(raw, "title"))
     entries = data.get("witness", [])
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        raise WitnessError("witness must be an array of tables ([[witness]])", shown, _line_of(raw, "witness"))
+        raise WitnessError("witness must be an array of tables ([[witness]])", shown, line_of(raw, "witness"))
     if not entries:
         raise WitnessError("no [[witness]] in the manifest", shown)
     witnesses: list[Witness] = []
     seen: dict[str, int] = {}
     tei = None
     if "tei" in data:  # how TEI witnesses are read ([tei] choice = [...]); see tei.py
-        from .tei import check_tei_options
-
-        tei = check_tei_options(data["tei"], shown, _line_of(raw, "[tei]"))
+        tei = check_tei_options(data["tei"], shown, line_of(raw, "[tei]"))
     for n, entry in enumerate(entries, 1):
         witnesses.append(_witness(folder, entry, n, raw, shown, seen, tei))
     sigla = [w.siglum for w in witnesses]
     base = data.get("base", sigla[0])
     if base not in sigla:
         raise WitnessError(
-            f"base {base!r} is not the siglum of any witness ({', '.join(sigla)})", shown, _line_of(raw, "base")
+            f"base {base!r} is not the siglum of any witness ({', '.join(sigla)})", shown, line_of(raw, "base")
         )
     normalize_table = data.get("normalize", {})
     if not isinstance(normalize_table, dict):
-        raise WitnessError("normalize must be a table", shown, _line_of(raw, "normalize"))
+        raise WitnessError("normalize must be a table", shown, line_of(raw, "normalize"))
     try:
         normalize = merge_normalize(
             config.normalize, check_table(normalize_table, NORMALIZE_OPTIONS, "normalize", shown)
@@ -142,8 +123,6 @@ def _check_rules(config: Config, normalize: dict[str, Any], raw: str, shown: str
 
     A mistake in the project's own settings is blamed on the project file, not on every set.
     """
-    from .normalize import compile_rules
-
     try:
         compile_rules(config.normalize, config.source)
     except ConfigError as exc:
@@ -161,19 +140,19 @@ def _witness(
     if unknown:
         log.warning("%s: unknown key%s in witness %d: %s", shown, "s" if len(unknown) > 1 else "", n, ", ".join(unknown))
     siglum = entry.get("siglum")
-    line = _line_of(raw, "[[witness]]", n)
+    line = line_of(raw, "[[witness]]", n)
     if not isinstance(siglum, str) or not siglum.strip() or any(c.isspace() or ord(c) < 32 for c in siglum):
         raise WitnessError(f"witness {n} needs a siglum: a short name without spaces", shown, line)
     if siglum in seen:
         raise WitnessError(
             f"duplicate siglum {siglum!r} (also witness {seen[siglum]})", shown,
-            _line_of(raw, f'"{siglum}"', 2) or line,
+            line_of(raw, f'"{siglum}"', 2) or line,
         )
     seen[siglum] = n
     file = entry.get("file")
     if not isinstance(file, str) or not file:
         raise WitnessError(f"witness {siglum!r} needs a file", shown, line)
-    file_line = _line_of(raw, f'"{file}"') or line
+    file_line = line_of(raw, f'"{file}"') or line
     for key in ("label", "source", "format"):
         if key in entry and not isinstance(entry[key], str):
             raise WitnessError(f"witness {siglum!r}: {key} must be a string", shown, line)
@@ -200,29 +179,6 @@ def resolve_inside(folder: Path, file: str, shown: str, line: int | None) -> Pat
     return path
 
 
-def decode(data: bytes, shown: str) -> str:
-    """Witness bytes as text: UTF-8 (a BOM allowed) or UTF-16 with its BOM."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise WitnessError(f"not valid UTF-16 ({exc.reason})", shown) from None
-    if b"\x00" in data:
-        at = data.index(b"\x00")
-        line = data[:at].count(b"\n") + 1
-        raise WitnessError("binary file (NUL byte), not a text witness", shown, line)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        line_start = before.rfind(b"\n") + 1
-        column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
-        raise WitnessError(
-            f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8", shown, line, column
-        ) from None
-
-
 def read_witness(
     path: Path, siglum: str, label: str = "", source: str = "", fmt: str | None = None, options: dict | None = None
 ) -> Witness:
@@ -230,16 +186,10 @@ def read_witness(
     shown = display_path(path)
     fmt = fmt or ("tei" if path.suffix.lower() == ".xml" else "text")
     if fmt == "tei":
-        from .tei import read_tei_witness  # optional format, loaded only when used
-
         return read_tei_witness(path, siglum, label, source, shown, options)
     if fmt != "text":
         raise WitnessError(f"unknown witness format {fmt!r} (known: text, tei)", shown)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise WitnessError(f"cannot read: {exc.strerror or exc}", shown) from None
-    text = decode(data, shown)
+    text = read_text(path, shown)
     if not text.strip():
         # collated as it is (every word of the others is then missing from it), but
         # an empty file is most often a save that went wrong: say so.

@@ -29,6 +29,9 @@ import json
 from ..model import Collation, Prepared, Token
 from ..variants import positions
 
+FORMAT = "collatex"
+SUFFIX = ".collatex.json"
+
 
 def _token(p: Prepared, index: int, segment_keys: dict[int, str]) -> dict:
     token: Token = p.tokens[index]

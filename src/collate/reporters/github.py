@@ -13,6 +13,8 @@ from __future__ import annotations
 from ..check import CheckResult, summary
 from ..model import Problem
 
+FORMAT = "github"
+
 
 def escape_data(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")

@@ -28,7 +28,10 @@ from urllib.parse import urlsplit
 import jinja2
 
 from ..model import CLASSES, STATUSES, Collation, Variant
-from ..tokenize import line_starts
+from ..sources import line_starts
+
+FORMAT = "html"
+SUFFIX = ".html"
 
 #: Lemmas longer than this many words are shown as "first … last" in the
 #: apparatus line (the whole reading is in the synoptic view below it).

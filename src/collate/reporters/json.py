@@ -18,6 +18,8 @@ from .. import __version__
 from ..model import Collation, Variant
 
 FORMAT_VERSION = 1
+FORMAT = "json"
+SUFFIX = ".json"
 
 
 def variant_dict(v: Variant) -> dict:

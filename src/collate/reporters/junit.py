@@ -14,6 +14,8 @@ import xml.etree.ElementTree as ET
 from ..check import CheckResult, SetResult
 from ..model import Problem
 
+FORMAT = "junit"
+
 _ILLEGAL = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 

@@ -48,6 +48,9 @@ from lxml import etree
 from .. import __version__
 from ..model import CLASSES, STATUSES, Collation, Variant
 
+FORMAT = "tei"
+SUFFIX = ".xml"
+
 TEI = "http://www.tei-c.org/ns/1.0"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"

@@ -1,0 +1,399 @@
+"""The control layer: the one place that collates sets, and what every command calls.
+
+coverage.py's ``control.py`` is the model: the CLI parses options and calls
+these functions with them as arguments (it never edits a :class:`Config`), and
+other tools and the tests call the same code. The stages are composed here:
+load (:mod:`collate.loaders`), tokenize and normalize, align
+(:mod:`collate.engines`), find variants, measure, merge the apparatus, then
+report (:mod:`collate.reporters`) or judge (:mod:`collate.check`).
+
+* :func:`collate_set` — one set to a :class:`Collation`;
+* :func:`run_sets` — ``collate run``: collate many sets (in parallel, or only
+  those whose inputs changed) and write every report;
+* :func:`sync_paths` / :func:`check_paths` — ``collate apparatus`` and
+  ``collate check``; both collate every set and read every apparatus file
+  before anything is written, so one broken file stops the run with nothing
+  half-done;
+* :func:`diff_files` — ``collate diff``: two files as a set of two.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import as_completed
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .apparatus import SyncReport, annotated, apparatus_path, read_apparatus, sync
+from .check import CheckResult, check
+from .config import Config, config_for, validate_classes
+from .engines import align
+from .errors import CollateError, WitnessError
+from .loaders import load_any
+from .metrics import all_metrics
+from .model import Collation, WitnessSet, WitnessSummary
+from .normalize import compile_rules, prepare_set
+from .reporters import DEFAULT_FORMATS, reporters_for, write_output
+from .reporters.html import FORMAT as HTML
+from .reporters.html import IndexRow, index_row, render_index_rows
+from .reporters.text import summary
+from .sources import display_path
+from .variants import find_variants
+from .witness import discover, read_witness
+from .workers import call_writing, process_pool
+
+log = logging.getLogger("collate")
+
+
+# -- one set ---------------------------------------------------------------------------------
+
+
+def load_sets(paths: Iterable[Path], config: Config) -> list[WitnessSet]:
+    """Every set named by ``paths`` (a set folder or a folder of sets), loaded and checked."""
+    sets: list[WitnessSet] = []
+    for found in discover(paths):
+        sets.extend(load_any(found, config))
+    _distinct_names(sets)
+    return sets
+
+
+def _distinct_names(sets: list[WitnessSet]) -> None:
+    """Two sets of one name would write the same reports (one silently over the other): refuse.
+
+    A set is named after its folder, so ``a/letters/1933-11-16`` and
+    ``b/letters/1933-11-16`` collide; the editor renames one folder.
+    """
+    seen: dict[str, WitnessSet] = {}
+    for wset in sets:
+        other = seen.setdefault(wset.name, wset)
+        if other is not wset:
+            raise WitnessError(
+                f"two sets are named {wset.name!r}: {display_path(other.path)} and {display_path(wset.path)} "
+                "(their reports would overwrite each other); rename one folder",
+                display_path(wset.manifest or wset.path),
+            )
+
+
+def collate_set(wset: WitnessSet, engine: str = "anchored") -> Collation:
+    """Collate one set: the single function from witnesses to a :class:`Collation`."""
+    rules = compile_rules(wset.normalize, display_path(wset.manifest) if wset.manifest else wset.name)
+    # the base first, the others as listed: the order reports show them in
+    ordered = sorted(wset.witnesses, key=lambda w: w.siglum != wset.base)
+    prepared = prepare_set(ordered, rules)
+    if len(prepared) > 1:
+        keys = {p.witness.siglum: [s.key for s in p.segments] for p in prepared}
+        columns = align(keys, engine)
+        variants = find_variants(prepared, columns, rules, wset.base)
+        metrics = all_metrics(prepared, columns)
+    else:
+        variants, metrics, columns = [], (), []
+    summaries = tuple(
+        WitnessSummary(
+            siglum=p.witness.siglum,
+            file=_relative(p.witness.path, wset.path),
+            label=p.witness.label,
+            source=p.witness.source,
+            tokens=len(p.tokens),
+            text=p.witness.text,
+        )
+        for p in prepared
+    )
+    return Collation(
+        name=wset.name,
+        title=wset.title,
+        path=wset.path,
+        base=wset.base,
+        witnesses=summaries,
+        variants=tuple(variants),
+        metrics=metrics,
+        engine=engine,
+        prepared=tuple(prepared),
+        columns=tuple(columns),
+    )
+
+
+def _relative(path: Path, folder: Path) -> str:
+    try:
+        return path.relative_to(folder).as_posix()
+    except ValueError:
+        return path.name
+
+
+def collate_paths(paths: Iterable[Path], config: Config | None = None, engine: str | None = None) -> list[Collation]:
+    """Load and collate every set under ``paths``."""
+    paths = list(paths)
+    config = config or config_for(paths)
+    return [collate_set(s, engine or config.engine) for s in load_sets(paths, config)]
+
+
+
+# -- collate run: many sets, their reports ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SetRun:
+    """What a run did with one set: its summary line, and whether it was collated or kept."""
+
+    name: str
+    summary: str
+    collated: bool
+    #: the set's line in the HTML index, kept for later runs (None: no HTML report)
+    row: IndexRow | None = None
+
+
+def run_sets(
+    paths: Sequence[Path],
+    config: Config,
+    out: Path | None = None,
+    engine: str | None = None,
+    formats: Sequence[str] | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    echo: Callable[[str], None] = print,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[SetRun]:
+    """Collate every set under ``paths`` and write its reports to ``out``.
+
+    A set whose inputs (witness bytes, set.toml, apparatus.toml, settings,
+    engine, formats, collate's own code) are as they were at the last run into
+    ``out``, and whose reports are still there, is not collated again
+    (``force`` collates it anyway); the fingerprints live in ``.collate-cache/``
+    beside the project file, not among the reports. With ``jobs`` > 1 the sets are
+    collated in that many processes; summaries are echoed in the sets' order
+    all the same. ``progress(done, total)`` is called as sets finish.
+
+    ``out``, ``engine`` and ``jobs`` default to the project's settings (``config``).
+    """
+    out = out if out is not None else Path(config.output)
+    engine = engine or config.engine
+    jobs = jobs or config.jobs
+    chosen = tuple(formats or DEFAULT_FORMATS)
+    reporters = reporters_for(chosen)
+    sets = load_sets(paths, config)  # every manifest checked before anything is written
+    for wset in sets:  # and every apparatus file: a broken one in the last set stops the run before the first
+        if len(wset.witnesses) > 1 and wset.path.is_dir():
+            read_apparatus(apparatus_path(wset.path))
+    cache = _Cache(out, engine, chosen, config)
+    todo: list[int] = []
+    done: dict[int, SetRun] = {}
+    for n, wset in enumerate(sets):
+        kept = None if force else cache.unchanged(wset, [f"{wset.name}{r.SUFFIX}" for r in reporters])
+        if kept is None:
+            todo.append(n)
+        else:
+            done[n] = kept
+    total, finished, shown = len(todo), 0, 0
+
+    def flush() -> None:
+        nonlocal shown
+        while shown < len(sets) and shown in done:  # in the sets' order, whatever finished first
+            echo(done[shown].summary)
+            shown += 1
+
+    def finish(n: int, run: SetRun) -> None:
+        nonlocal finished
+        done[n] = run
+        finished += 1
+        if progress:
+            progress(finished, total)
+        flush()
+
+    flush()
+    if jobs > 1 and len(todo) > 1:
+        with process_pool(min(jobs, len(todo))) as pool:
+            futures = {pool.submit(call_writing, _collate_one, sets[n], engine, chosen, out): n for n in todo}
+            try:
+                for future in as_completed(futures):
+                    finish(futures[future], future.result())
+            except BaseException:  # a bad set (or Ctrl-C): do not start the others
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+    else:
+        for n in todo:
+            finish(n, _collate_one(sets[n], engine, chosen, out))
+    runs = [done[n] for n in range(len(sets))]
+    if HTML in chosen and (todo or not (out / "index.html").exists()):  # the index lists every set
+        rows = [r.row for r in runs if r.row is not None]
+        write_output(out / "index.html", render_index_rows(rows))
+    cache.save(sets, runs)
+    return runs
+
+
+def _collate_one(wset: WitnessSet, engine: str, formats: Sequence[str], out: Path) -> SetRun:
+    """Collate one set and write its reports (in a worker process when run with -j)."""
+    collation = annotated(collate_set(wset, engine))  # statuses and notes from apparatus.toml
+    for reporter in reporters_for(formats):
+        write_output(out / f"{collation.name}{reporter.SUFFIX}", reporter.render(collation))
+    row = index_row(collation) if HTML in formats else None
+    return SetRun(collation.name, summary(collation), True, row)
+
+
+class _Cache:
+    """Fingerprints of each set's inputs at the last run into an output folder.
+
+    Keyed by set name, as the reports in that folder are (``load_sets`` refuses two sets
+    of one name in a run); the fingerprint holds the set's paths, so a same-named set
+    from another folder run into the same output later is collated, not taken as kept.
+    """
+
+    VERSION = 1
+
+    def __init__(self, out: Path, engine: str, formats: Sequence[str], config: Config) -> None:
+        # beside the project file (or in the current folder), not among the reports, which
+        # people commit and publish; one manifest per output folder
+        home = config.source.parent if config.source else Path.cwd()
+        key = hashlib.blake2b(str(out.resolve()).encode(), digest_size=8).hexdigest()
+        self.path = home / ".collate-cache" / f"run-{key}.json"
+        self.out = out
+        self.common = json.dumps(
+            {
+                "version": self.VERSION,
+                "tool": __version__,
+                "code": _code_fingerprint(),
+                "engine": engine,
+                "formats": sorted(formats),
+                "ignore-classes": sorted(config.ignore_classes),
+                "accidentals": config.accidentals,
+            },
+            sort_keys=True,
+        )
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            self.entries: dict[str, dict[str, Any]] = data["sets"] if data.get("version") == self.VERSION else {}
+        except (OSError, ValueError, KeyError, TypeError):
+            self.entries = {}  # no manifest, or an unreadable one: collate everything
+        self.fingerprints: dict[str, str] = {}
+
+    def fingerprint(self, wset: WitnessSet) -> str:
+        if wset.name not in self.fingerprints:
+            digest = hashlib.blake2b(self.common.encode(), digest_size=16)
+            digest.update(json.dumps(wset.normalize, sort_keys=True, default=str).encode())
+            files = [wset.manifest, wset.path / "apparatus.toml", *(w.path for w in wset.witnesses)]
+            for path in dict.fromkeys(p for p in files if p is not None):
+                digest.update(str(path).encode() + b"\0")
+                try:
+                    digest.update(Path(path).read_bytes())
+                except OSError:
+                    digest.update(b"\0absent")
+            self.fingerprints[wset.name] = digest.hexdigest()
+        return self.fingerprints[wset.name]
+
+    def unchanged(self, wset: WitnessSet, reports: Sequence[str]) -> SetRun | None:
+        entry = self.entries.get(wset.name)
+        if not entry or entry.get("fingerprint") != self.fingerprint(wset):
+            return None
+        if not all((self.out / name).exists() for name in reports):
+            return None
+        row = entry.get("row")
+        return SetRun(wset.name, entry["summary"], False, IndexRow(**{**row, "sigla": tuple(row["sigla"])}) if row else None)
+
+    def save(self, sets: Sequence[WitnessSet], runs: Sequence[SetRun]) -> None:
+        entries = dict(self.entries)
+        for wset, run in zip(sets, runs, strict=True):
+            entries[wset.name] = {"fingerprint": self.fingerprint(wset), "summary": run.summary,
+                                  "row": asdict(run.row) if run.row is not None else {}}
+        try:
+            write_output(self.path, json.dumps({"version": self.VERSION, "sets": entries}, indent=1, sort_keys=True))
+        except CollateError as exc:  # the reports are written; only the next run is slower
+            log.warning("%s", exc)
+
+
+def _code_fingerprint() -> str:
+    """collate's own source: a changed program is a changed input, version number or not."""
+    digest = hashlib.blake2b(digest_size=16)
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".j2", ".css", ".js") and path.is_file():
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+# -- collate apparatus / collate check -------------------------------------------------------
+
+
+def _collate(paths: Sequence[Path], config: Config, engine: str | None) -> list[Collation]:
+    return [collate_set(s, engine or config.engine) for s in load_sets(paths, config)]
+
+
+def _has_apparatus(c: Collation) -> bool:
+    return not c.single and c.path.is_dir()
+
+
+def sync_paths(paths: Sequence[Path], config: Config, engine: str | None = None,
+               echo: Callable[[str], None] = print) -> list[SyncReport]:
+    """Bring every set's apparatus file up to date; say what changed."""
+    collations = [c for c in _collate(paths, config, engine) if _has_apparatus(c)]
+    for c in collations:  # every file checked before any is written
+        read_apparatus(apparatus_path(c))
+    reports = []
+    for c in collations:
+        report = sync(c)
+        for line in sync_lines(report, c):
+            echo(line)
+        reports.append(report)
+    return reports
+
+
+def sync_lines(report: SyncReport, c: Collation) -> list[str]:
+    """What one sync did, for people: a line per re-attached or stale entry, then counts."""
+    shown = display_path(report.path)
+    by_id = {v.id: v for v in c.variants}
+    lines = []
+    for old, new in report.reattached:
+        v = by_id[new]
+        where = v.readings[c.base]
+        lines.append(f"{shown}: re-attached {old} -> {new} (its context changed; readings the same,"
+                     f" at {display_path(c.path / _file(c, c.base))}:{where.line}:{where.column})")
+    for vid in report.stale:
+        lines.append(f"{shown}: {vid} marked stale: its variant no longer occurs (entry kept)")
+    for vid in report.corrected:
+        lines.append(f"{shown}: {vid} corrected: the transcription error is gone from the witness"
+                     " (kept on record, status = \"corrected\")")
+    for vid in report.reopened:
+        lines.append(f"{shown}: {vid} occurs again: its correction was undone (status = \"error\")")
+    counts = [(len(report.added), "added"), (len(report.reattached), "re-attached"),
+              (len(report.stale), "marked stale"), (len(report.corrected), "corrected"),
+              (len(report.reopened), "reopened"), (len(report.revived), "back (stale mark cleared)"),
+              (len(report.updated), "readings updated"), (len(report.still_stale), "still stale"),
+              (report.unchanged, "unchanged")]
+    said = ", ".join(f"{n} {what}" for n, what in counts if n)
+    if not report.written:
+        said = f"up to date ({said})" if said else "no variants, no file"
+    lines.append(f"{shown}: {said}")
+    return lines
+
+
+def _file(c: Collation, siglum: str) -> str:
+    return next(w.file for w in c.witnesses if w.siglum == siglum)
+
+
+def check_paths(
+    paths: Sequence[Path],
+    config: Config,
+    engine: str | None = None,
+    ignore_classes: Sequence[str] | None = None,
+    accidentals: bool | None = None,
+) -> CheckResult:
+    """Collate every set, merge its apparatus (read-only), and judge it.
+
+    ``ignore_classes`` and ``accidentals`` (``collate check``'s flags) replace
+    the project's ``[check]`` settings when given.
+    """
+    if ignore_classes:
+        config = replace(config, ignore_classes=validate_classes(list(ignore_classes), "--ignore-class"))
+    if accidentals is not None:
+        config = replace(config, accidentals=accidentals)
+    return check([annotated(c) for c in _collate(paths, config, engine)], config)
+
+
+def diff_files(a: Path, b: Path, config: Config, engine: str | None = None) -> Collation:
+    """``collate diff``: two witness files collated as a set of two, ``A`` (the base) and ``B``."""
+    wa, wb = read_witness(a, "A"), read_witness(b, "B")
+    wset = WitnessSet(name=b.stem, path=b.parent, title=f"{a.name} / {b.name}", witnesses=(wa, wb),
+                      base="A", normalize=config.normalize)
+    return collate_set(wset, engine or config.engine)
