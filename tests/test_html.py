@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import shutil
 from pathlib import Path
 
 import lxml.html
@@ -229,3 +230,36 @@ def test_run_writes_a_page_per_set_and_the_index(edition_copy: Path, tmp_path: P
     only = tmp_path / "json-only"
     result = CliRunner().invoke(cli, ["run", str(edition_copy), "--out", str(only), "--format", "json"])
     assert result.exit_code == 0 and not list(only.glob("*.html"))
+
+
+def _marked(c: Collation) -> list[tuple[str, str]]:
+    """(variant id, the text marked) for every variant marked in the base text."""
+    return [(p.entry.id, p.text) for p in html.set_page(c).text if p.entry is not None]
+
+
+def test_a_tei_base_witness_gets_every_variant_marked_in_its_text(tmp_path: Path) -> None:
+    # The TEI witness's readings are located in its XML file (line/column there); the mark in the
+    # base text must come from the offsets in the text collated, or nothing is marked at all.
+    folder = tmp_path / "tei-base"
+    shutil.copytree(TEST_SETS / "tei-synthetic", folder)
+    manifest = folder / "set.toml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace('base = "TXT"', 'base = "TEI"'),
+                        encoding="utf-8")
+    c = _collate(folder)
+    assert c.base == "TEI" and c.variants
+    marked = _marked(c)
+    assert [vid for vid, _ in marked] == [v.id for v in c.variants]
+    assert [text for _, text in marked] == [v.readings["TEI"].text for v in c.variants]
+    assert all(e.in_text for e in html.set_page(c).entries)
+
+
+def test_a_collatex_json_base_witness_gets_every_variant_marked(tmp_path: Path) -> None:
+    path = tmp_path / "letter.json"
+    path.write_text(json.dumps({"witnesses": [
+        {"id": "A", "content": "Dear Sir,\n\tI have the honour to inform you of the result."},
+        {"id": "B", "content": "Dear Sir,\n\tI have the honor to tell you of the result."},
+    ]}, indent=1), encoding="utf-8")
+    (wset,) = load_sets([path], Config())
+    c = collate_set(wset)
+    assert c.base == "A" and c.variants
+    assert [text for _, text in _marked(c)] == [v.readings["A"].text for v in c.variants]

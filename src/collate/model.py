@@ -149,10 +149,10 @@ class Reading:
     end_line: int
     end_column: int
     #: where the reading stands in the witness's text (``Witness.text``, what is
-    #: collated): character offsets, end exclusive; -1 when not known. A TEI
-    #: witness's line/column are in its XML file, these are in its text.
-    offset: int = -1
-    end_offset: int = -1
+    #: collated): character offsets, end exclusive. A TEI witness's
+    #: line/column are in its XML file, these are in its text.
+    offset: int
+    end_offset: int
 
 
 @dataclass(frozen=True)

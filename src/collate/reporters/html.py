@@ -9,9 +9,9 @@ Content-Security-Policy forbids every request (``default-src 'none'``) and any
 script but ours (by hash), so a report opened from disk or attached to a CI run
 works alone and cannot be made to run what a witness holds.
 
-The reporter computes nothing about the collation: it turns line/column
-positions back into offsets to mark the base text, groups equal readings for the
-apparatus line, and cuts the diffs into highlighted fragments.
+The reporter computes nothing about the collation: it marks the base text at
+the offsets each reading carries, groups equal readings for the apparatus line,
+and cuts the diffs into highlighted fragments.
 """
 
 from __future__ import annotations
@@ -27,8 +27,7 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-from ..model import CLASSES, STATUSES, Collation, Variant
-from ..sources import line_starts
+from ..model import CLASSES, STATUSES, Collation, Reading, Variant
 
 FORMAT = "html"
 SUFFIX = ".html"
@@ -215,20 +214,14 @@ def _safe_href(url: str) -> str:
     return url.strip() if scheme in ("http", "https") else ""
 
 
-def _offset(starts: list[int], text: str, line: int, column: int) -> int | None:
-    if line < 1 or line > len(starts) or column < 1:
-        return None
-    offset = starts[line - 1] + column - 1
-    return offset if offset <= len(text) else None
+def _span(text: str, r: Reading) -> tuple[int, int] | None:
+    """The reading's characters in its witness's text (the offsets it carries), or None where they do not fit.
 
-
-def _span(starts: list[int], text: str, r) -> tuple[int, int] | None:
-    """The reading's characters in its witness's text, or None where positions do not fit it."""
-    start = _offset(starts, text, r.line, r.column)
-    end = _offset(starts, text, r.end_line, r.end_column)
-    if start is None or end is None or end < start:
-        return None
-    if r.text and " ".join(text[start:end].split()) != " ".join(r.text.split()):
+    Offsets, not line and column: a TEI or CollateX JSON witness's line and
+    column are in its XML or JSON file, not in the text that was collated.
+    """
+    start, end = r.offset, r.end_offset
+    if start < 0 or end < start or end > len(text):
         return None
     return start, end
 
@@ -295,7 +288,6 @@ def _entry(
     v: Variant,
     number: int,
     texts: dict[str, str],
-    starts: dict[str, list[int]],
     in_text: bool,
     ids: frozenset[str],
 ) -> Entry:
@@ -327,7 +319,7 @@ def _entry(
     rows = []
     for siglum, r in v.readings.items():
         text = texts.get(siglum, "")
-        span = _span(starts[siglum], text, r) if siglum in starts else None
+        span = _span(text, r) if siglum in texts else None
         before, after = _context(text, *span) if span else (v.context[0] + " ", " " + v.context[1])
         if siglum == c.base or not r.text or not lemma_text:
             frags = (Fragment(0, r.text),) if r.text else ()
@@ -378,15 +370,14 @@ def _percent(x: float) -> str:
 def set_page(c: Collation) -> SetPage:
     """Everything one set's page shows, in the order it shows it."""
     texts = {w.siglum: w.text for w in c.witnesses}
-    starts = {s: line_starts(t) for s, t in texts.items()}
     base_text = texts.get(c.base, "")
     spans: list[tuple[int, int, Entry]] = []
     entries = []
     ids = frozenset(v.id for v in c.variants)
     for number, v in enumerate(c.variants, 1):
         base = v.readings.get(c.base)
-        span = _span(starts[c.base], base_text, base) if base and c.base in starts else None
-        entry = _entry(c, v, number, texts, starts, span is not None, ids)
+        span = _span(base_text, base) if base and c.base in texts else None
+        entry = _entry(c, v, number, texts, span is not None, ids)
         entries.append(entry)
         if span:
             spans.append((*span, entry))
