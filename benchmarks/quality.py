@@ -154,10 +154,15 @@ def paragraph_spans(text: str) -> list[Span]:
 
 
 def _pattern(piece: str) -> str:
-    """A literal piece of a locator, any run of whitespace matching any run."""
-    return r"\s+".join(re.escape(part) for part in re.split(r"\s+", piece)) if piece.strip() else (
-        r"\s*" if piece else ""
-    )
+    """A literal piece of a locator: a run of whitespace matches any run (or none, at its ends)."""
+    parts = re.split(r"(\s+)", piece)
+    out = []
+    for n, part in enumerate(parts):
+        if n % 2 == 0:
+            out.append(re.escape(part))
+        else:
+            out.append(r"\s*" if n in (1, len(parts) - 2) and not (parts[n - 1] and parts[n + 1]) else r"\s+")
+    return "".join(out)
 
 
 def locate(locator: str, text: str, region: Span, where: str) -> Span:
@@ -353,11 +358,18 @@ def in_region(variant: ToolVariant, region: Region) -> bool:
 
 
 def covered(gold: Gold, site: Site, variants: Sequence[ToolVariant]) -> bool:
-    """The tool reports this site's differences: outside its variants, the site agrees everywhere."""
-    words = {
-        s: remainder(gold.texts[s], span, [v.spans[s] for v in variants if s in v.spans])
-        for s, span in site.spans.items()
-    }
+    """The tool reports this site's differences: outside its variants, the site agrees everywhere.
+
+    The stretch compared in each witness is the site with the tool's variants over it
+    (an omission the tool places before a comma where the gold has it after is the same
+    omission: the comma then stands outside the variant in both witnesses).
+    """
+    over = [v for v in variants if any(_overlaps(site.spans[w], v.spans[w]) for w in site.spans if w in v.spans)]
+    words = {}
+    for siglum, span in site.spans.items():
+        spans = [span, *(v.spans[siglum] for v in over if siglum in v.spans)]
+        window = (min(a for a, _ in spans), max(b for _, b in spans))
+        words[siglum] = remainder(gold.texts[siglum], window, [v.spans[siglum] for v in variants if siglum in v.spans])
     return len({tuple(w) for w in words.values()}) == 1
 
 
@@ -423,7 +435,7 @@ def score(gold: Gold, variants: Sequence[ToolVariant]) -> Score:
         sites = by_region.get(region.name, [])
         inside = [v for v in variants if in_region(v, region)]
         for site in sites:
-            if covered(gold, site, inside):
+            if covered(gold, site, variants):
                 result.covered += 1
             else:
                 result.failures.append(f"LOST {gold.corpus} {site.id}: the tool does not report this difference")
