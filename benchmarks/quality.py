@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import bisect
 import functools
+import importlib
 import re
 import sys
 import time
@@ -38,11 +39,13 @@ import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 HERE = Path(__file__).resolve().parent
 GOLD = HERE / "quality"
 ELLIPSIS = "…"
 
+T = TypeVar("T")
 Span = tuple[int, int]  # character offsets in a witness's text, end exclusive; start == end: a place
 
 
@@ -117,10 +120,10 @@ class Score:
 # -- the gold ------------------------------------------------------------------------------
 
 
-def _sigla_keys(table: dict[str, object], sigla: Sequence[str], where: str) -> dict[str, object]:
+def _sigla_keys(table: dict[str, T], sigla: Sequence[str], where: str) -> dict[str, T]:
     """Expand keys naming several sigla ("1859 1860") and "*" (every other witness)."""
-    out: dict[str, object] = {}
-    default = None
+    out: dict[str, T] = {}
+    default: T | None = None
     for key, value in table.items():
         if key == "*":
             default = value
@@ -385,11 +388,15 @@ def _strip(text: str, span: Span) -> Span:
 def tool_variants(gold: Gold, engine: str | None = None) -> list[ToolVariant]:
     """Collate the whole set with collate's API and keep what the benchmark compares."""
     from collate.config import load_config
-    from collate.control import collate_set, load_sets
+
+    try:
+        control = importlib.import_module("collate.control")
+    except ModuleNotFoundError:  # collate before its control layer (commit 1079d06: the figures before)
+        control = importlib.import_module("collate.pipeline")
 
     config = load_config()
-    (wset,) = load_sets([gold.set_dir], config)
-    collation = collate_set(wset, engine or config.engine)
+    (wset,) = control.load_sets([gold.set_dir], config)
+    collation = control.collate_set(wset, engine or config.engine)
     for summary in collation.witnesses:
         if summary.text and summary.text != gold.texts[summary.siglum]:
             raise GoldError(f"{gold.corpus}: collate reads witness {summary.siglum} differently from the gold")

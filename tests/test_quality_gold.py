@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ RULE_CLASSES = {
 }
 
 
-def _quality():
+def _quality() -> types.ModuleType:
     spec = importlib.util.spec_from_file_location("quality", BENCHMARKS / "quality.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
