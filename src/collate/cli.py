@@ -212,7 +212,7 @@ def apparatus(paths: tuple[Path, ...]) -> None:
 @cli.command("check")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(list(CHECK_REPORTERS)), default=next(iter(CHECK_REPORTERS)), show_default=True,
-              help="text: file:line:col lines; github: workflow annotations; junit: XML; json.")
+              help="text: file:line:col lines; github: workflow annotations; junit: XML; json; sarif: SARIF 2.1.0.")
 @click.option("--ignore-class", "ignore_classes", multiple=True, metavar="CLASS",
               help="A variant class that needs no review (repeatable; replaces [check] ignore-classes).")
 @click.option("--accidentals/--no-accidentals", default=None,

@@ -24,7 +24,7 @@ from ..atomic import write_atomic
 from ..check import CheckResult
 from ..errors import ConfigError, OutputError
 from ..model import Collation
-from . import checkjson, checktext, collatex, github, html, json, junit, tei
+from . import checkjson, checktext, collatex, github, html, json, junit, sarif, tei
 
 
 class Reporter(Protocol):
@@ -49,7 +49,7 @@ REPORTERS: dict[str, Reporter] = {r.FORMAT: r for r in (json, html, tei, collate
 #: what ``collate run`` writes when no format is asked for
 DEFAULT_FORMATS: tuple[str, ...] = ("json", "html")
 #: ``collate check --format``: the first is the default
-CHECK_REPORTERS: dict[str, CheckReporter] = {r.FORMAT: r for r in (checktext, checkjson, github, junit)}
+CHECK_REPORTERS: dict[str, CheckReporter] = {r.FORMAT: r for r in (checktext, checkjson, github, junit, sarif)}
 
 
 def reporters_for(formats: Sequence[str] | None) -> list[Reporter]:
