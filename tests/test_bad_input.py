@@ -81,7 +81,8 @@ def _whitespace_only(report: dict) -> None:
 
 def _utf16(report: dict) -> None:
     assert tokens(report) == {"A": 5, "B": 5}
-    assert readings(report) == [("substitution", [], True, {"A": "wörld", "B": "world"})]
+    # decoded right: "wörld" is no English word, so it is a misspelling of "world" (orthography.py)
+    assert readings(report) == [("substitution", ["spelling"], False, {"A": "wörld", "B": "world"})]
     where = report["variants"][0]["readings"]["A"]
     assert (where["line"], where["column"]) == (1, 7)  # characters, not bytes
 

@@ -50,3 +50,12 @@ def test_any_text_is_reproduced_from_its_tokens(text: str) -> None:
     lead, tokens = tokenize(text)
     assert detokenize(lead, tokens) == text
     assert all(t.text and not regex.fullmatch(r"\s+", t.text) for t in tokens)
+
+
+def test_a_token_mixing_letters_and_digits_is_one_word_but_a_fused_note_marker_parts() -> None:
+    _, tokens = tokenize("25ten 4to 12mo H2O 1st Roosevelt16 Litvinov,17 193346")
+    assert [(t.text, t.kind) for t in tokens] == [
+        ("25ten", "word"), ("4to", "word"), ("12mo", "word"), ("H2O", "word"), ("1st", "number"),
+        ("Roosevelt", "word"), ("16", "number"), ("Litvinov", "word"), (",", "punct"), ("17", "number"),
+        ("193346", "number"),
+    ]

@@ -9,9 +9,11 @@ substantive.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from .model import CLASSES, Token
 from .normalize import Rules, comparable
+from .orthography import Orthography
 
 NONE: frozenset[str] = frozenset()
 
@@ -20,14 +22,23 @@ Readings = dict[str, tuple[Sequence[Token], Sequence[str]]]
 
 
 def classify(
-    readings: Readings, rules: Rules
+    readings: Readings, rules: Rules, orthography: Orthography | None = None
 ) -> tuple[tuple[str, ...], bool, tuple[tuple[str, ...], ...]]:
     """Classes, substantive or not, and groups of sigla whose readings differ only accidentally.
 
     ``readings`` maps siglum to (tokens, roles). The classes are a minimal set of
     enabled rules under which all readings are equal; a substantive variant has
-    the classes that explain the differences within each group.
+    the classes that explain the differences within each group. With an
+    ``orthography``, word pairs it judges spellings of one word ("connexion" and
+    "connection") count as ``spelling`` equivalences here, after the editor's own
+    ``[normalize] spelling`` list, which wins.
     """
+    if orthography is not None and rules.orthography:
+        words = {s: [t for t, r in zip(tokens, roles, strict=True) if r == "word" and t.kind == "word"]
+                 for s, (tokens, roles) in readings.items()}
+        found = orthography.equivalences(words)
+        if found:
+            rules = with_spellings(rules, frozenset(found.items()))
     enabled = rules.classes
     full = {s: comparable(t, r, rules, enabled) for s, (t, r) in readings.items()}
     groups: dict[str, list[str]] = {}
@@ -56,3 +67,14 @@ def _minimal(readings: Readings, rules: Rules, enabled: frozenset[str]) -> set[s
         if cls in classes and equal(frozenset(classes - {cls})):
             classes.discard(cls)
     return classes
+
+
+@lru_cache(maxsize=1024)
+def with_spellings(rules: Rules, found: frozenset[tuple[str, str]]) -> Rules:
+    """``rules`` with spelling equivalences added; a form the editor's list maps keeps its mapping."""
+    listed = rules.words.get("spelling", {})
+    spelling = {form: canonical for form, canonical in found if form not in listed}
+    for canonical in {c for _, c in found}:
+        spelling.setdefault(canonical, listed.get(canonical, canonical))
+    words = {**rules.words, "spelling": {**spelling, **listed}}
+    return Rules(**{**rules.__dict__, "words": words})

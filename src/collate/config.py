@@ -41,6 +41,14 @@ NORMALIZE_OPTIONS: dict[str, tuple[tuple[type, ...], Any, str]] = {
     "numeral": ((bool,), True, "'tenth' = '10th', 'twenty-two' = '22'"),
     "spelling": ((list,), [], "equivalences such as 'Litvinoff = Litvinov'"),
     "abbreviation": ((list,), [], "abbreviations such as 'U. S. = United States'"),
+    "language": ((str,), "en", "the set's language (en, de, fr, ...): whose dictionaries judge spellings"),
+    "misspelling": ((bool,), True, "a form no dictionary knows against a near-identical word is spelling"),
+    "elision": ((bool,), True, "'fill'd' = 'filled', 'o'er' = 'over' (spelling)"),
+    "variant-spelling": ((bool,), True, "'colour' = 'color', 'connexion' = 'connection': the dictionaries divide them"),
+    "ocr": ((bool,), False, "an OCR set: a non-word is a misreading, not a spelling (misspelling off)"),
+    "apostrophe": ((bool,), True, "'mans' = 'man's': a difference only in apostrophes is punctuation"),
+    "ampersand": ((bool,), True, "'&' = 'and' (abbreviation)"),
+    "marks": ((bool, str, list), False, "transcription sigla: a list such as ['^', '[?]'] or a regex"),
 }
 
 #: The project-wide ``[check]`` table: which variants need an editor's review.

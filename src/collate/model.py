@@ -14,7 +14,8 @@ from .sources import SourceMap
 
 #: The variant classes (DESIGN.md). A variant that these explain completely is
 #: accidental. ``unicode`` is collate's extension: readings that differ only in
-#: Unicode normal form (NFC against NFD).
+#: Unicode normal form (NFC against NFD); ``mark`` is the editor's transcription
+#: sigla (the ``marks`` rule: a caret for an insertion, ``[?]``).
 CLASSES: tuple[str, ...] = (
     "case",
     "punctuation",
@@ -25,6 +26,7 @@ CLASSES: tuple[str, ...] = (
     "hyphenation",
     "note-marker",
     "page-marker",
+    "mark",
     "abbreviation",
     "numeral",
     "unicode",

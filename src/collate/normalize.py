@@ -90,6 +90,19 @@ class Rules:
     note_marker: bool | str = True
     page_marker: str | None = DEFAULT_PAGE_MARKER
     numeral: bool = True
+    #: the set's language (an ISO 639-1 code): which dictionaries judge spellings
+    language: str = "en"
+    #: a word that differs from another only in apostrophes ("mans", "man's") is punctuation
+    apostrophe: bool = True
+    #: "&" stands for the language's "and" (abbreviation)
+    ampersand: bool = True
+    #: the orthography rules (orthography.py): a non-word against a word of the
+    #: language, an elision ("fill'd"), a form the language's dictionaries divide
+    misspelling: bool = True
+    elision: bool = True
+    variant_spelling: bool = True
+    #: the editor's transcription sigla (a regular expression), or None
+    marks: str | None = None
     #: single-word equivalences: fully normalized form -> canonical text, per class
     words: dict[str, dict[str, str]] = field(default_factory=dict)
     #: multi-word equivalences: (class, [sides as text], canonical text)
@@ -103,13 +116,20 @@ class Rules:
             ("case", self.case), ("punctuation", self.punctuation), ("quotes", self.quotes),
             ("unicode", self.unicode), ("hyphenation", self.hyphenation),
             ("word-division", self.word_division), ("note-marker", self.note_marker),
-            ("page-marker", self.page_marker), ("numeral", self.numeral),
-            ("spelling", self.words.get("spelling") or _has(self.phrases, "spelling")),
-            ("abbreviation", self.words.get("abbreviation") or _has(self.phrases, "abbreviation")),
+            ("page-marker", self.page_marker), ("numeral", self.numeral), ("mark", self.marks),
+            ("spelling", self.words.get("spelling") or _has(self.phrases, "spelling") or self.orthography),
+            ("abbreviation", self.words.get("abbreviation") or _has(self.phrases, "abbreviation")
+             or self.ampersand),
         ):
             if enabled:
                 on.add(name)
         return frozenset(on)
+
+
+    @property
+    def orthography(self) -> bool:
+        """Whether any rule judges spellings with the language's dictionaries."""
+        return self.misspelling or self.elision or self.variant_spelling
 
 
 def _has(phrases: Iterable[tuple[str, tuple[str, ...], str]], cls: str) -> bool:
@@ -143,6 +163,14 @@ def compile_rules(settings: dict, path: object = None) -> Rules:
         note_marker=note,
         page_marker=page_pattern,
         numeral=settings.get("numeral", True),
+        language=_language(settings.get("language", "en"), path),
+        apostrophe=settings.get("apostrophe", True),
+        ampersand=settings.get("ampersand", True),
+        # an OCR set's non-words are misreadings, not spellings (README, "How spelling is decided")
+        misspelling=settings.get("misspelling", True) and not settings.get("ocr", False),
+        elision=settings.get("elision", True),
+        variant_spelling=settings.get("variant-spelling", True),
+        marks=_marks_pattern(settings.get("marks", False), path),
     )
     words: dict[str, dict[str, str]] = {}
     phrases: list[tuple[str, tuple[str, ...], str]] = []
@@ -161,6 +189,46 @@ def compile_rules(settings: dict, path: object = None) -> Rules:
     return Rules(**{**base.__dict__, "words": words, "phrases": tuple(phrases)})
 
 
+def _language(code: object, path: object) -> str:
+    from .lexicon import LANGUAGES
+
+    if not isinstance(code, str) or code.casefold() not in LANGUAGES:
+        raise ConfigError(
+            f"normalize.language must be one of {', '.join(sorted(LANGUAGES))}, not {code!r}", path
+        )
+    return code.casefold()
+
+
+def _marks_pattern(marks: object, path: object) -> str | None:
+    """``marks``: a list of sigla written out (``["^", "[?]"]``) or a regular expression."""
+    if marks is False or marks is None or marks == [] or marks == "":
+        return None
+    if marks is True:
+        marks = list(DEFAULT_MARKS)
+    if isinstance(marks, list):
+        literal = sorted({str(m) for m in marks if str(m)}, key=len, reverse=True)
+        if any(any(c.isspace() for c in m) for m in literal):
+            raise ConfigError("normalize.marks: a siglum cannot contain whitespace", path)
+        return "|".join(regex.escape(m) for m in literal) or None
+    if not isinstance(marks, str):
+        raise ConfigError(f"normalize.marks must be a list of sigla or a regular expression, not {marks!r}", path)
+    try:
+        regex.compile(marks)
+    except regex.error as exc:
+        raise ConfigError(f"normalize.marks is not a valid regular expression: {exc}", path) from None
+    return marks
+
+
+#: ``marks = true``: carets for an insertion and a doubtful reading
+DEFAULT_MARKS = ("^", "‸", "[?]")
+
+#: what "&" stands for, by language
+AND_WORDS = {"en": "and", "de": "und", "fr": "et", "la": "et", "es": "y", "it": "e", "pt": "e", "nl": "en"}
+
+#: apostrophes as they are written inside words
+_APOSTROPHES = str.maketrans("", "", "'’‘ʼ`´")
+
+
 def plain_form(text: str, rules: Rules) -> str:
     """A word with every character-level rule applied: the lookup key for equivalences."""
     if rules.unicode:
@@ -176,6 +244,8 @@ def token_form(text: str, kind: str, rules: Rules, classes: frozenset[str]) -> s
 
 @lru_cache(maxsize=200_000)
 def _token_form(text: str, kind: str, rules: Rules, classes: frozenset[str]) -> str:
+    if text == "&" and rules.ampersand and "abbreviation" in classes:
+        return _token_form(AND_WORDS.get(rules.language, "and"), "word", rules, classes)
     if kind in ("word", "number"):
         for cls in ("spelling", "abbreviation"):
             if cls in classes and rules.words.get(cls):
@@ -196,6 +266,9 @@ def _token_form(text: str, kind: str, rules: Rules, classes: frozenset[str]) -> 
         text = text.casefold()
     if "word-division" in classes and kind == "word" and len(text) > 1:
         text = text.replace("-", "").replace("‐", "")
+    if "punctuation" in classes and rules.apostrophe and kind == "word":
+        # "man's" against "mans": the apostrophe is punctuation inside a word
+        text = text.translate(_APOSTROPHES) or text
     return text
 
 
@@ -227,19 +300,21 @@ def comparable(
     previous: Token | None = None
     previous_role = ""
     joiner_pending = False
+    skipped = ""  # the whitespace after tokens left out since the last one kept
     for token, role in zip(tokens, roles, strict=True):
-        if role == "note" and "note-marker" in classes:
-            continue
-        if role == "page" and "page-marker" in classes:
-            continue
-        if role == "punct" and "punctuation" in classes:
+        if role in _DROPPED and _DROPPED[role] in classes:
+            # a mark, marker or punctuation left out keeps the space around it:
+            # "word ^ word" and "word^ word" stay two words, "wo^rd" one
+            if previous is not None:
+                skipped += token.space
             continue
         if role == "hyph" and "hyphenation" in classes:
             joiner_pending = True
             continue
         form = token_form(token.text, token.kind, rules, classes)
         if previous is not None:
-            raw = previous.space  # the whitespace after the last token kept
+            raw = previous.space + skipped  # the whitespace after the last token kept
+            skipped = ""
             if joiner_pending:
                 sep = ""
             elif "word-division" in classes and previous_role == "word" and role == "word":
@@ -269,6 +344,10 @@ def comparable(
     return text
 
 
+#: roles a rule leaves out of a reading, and the rule (class) that does
+_DROPPED = {"note": "note-marker", "page": "page-marker", "punct": "punctuation", "mark": "mark"}
+
+
 def _word_role(role: str) -> str:
     return "word" if role in ("word", "number") else role
 
@@ -281,8 +360,16 @@ def _phrase_form(text: str, rules: Rules, classes: frozenset[str]) -> str:
 
 
 def assign_roles(text: str, tokens: Sequence[Token], rules: Rules) -> tuple[str, ...]:
-    """Each token's part: word, punct, note (footnote marker), page (page marker), hyph."""
-    roles = ["punct" if t.kind == "punct" else "word" for t in tokens]
+    """Each token's part: word, punct, note (footnote marker), page (page marker), mark, hyph.
+
+    A transcription mark (the ``marks`` rule) is never a word or punctuation: a
+    run of whole tokens the pattern covers. "&" is a word when it stands for "and".
+    """
+    roles = ["punct" if t.kind == "punct" and not (t.text == "&" and rules.ampersand) else "word"
+             for t in tokens]
+    if rules.marks:
+        spans = [m.span() for m in regex.finditer(rules.marks, text) if m.end() > m.start()]
+        _mark_spans(tokens, roles, spans, "mark")
     if rules.page_marker:
         spans = [m.span() for m in regex.finditer(rules.page_marker, text, regex.IGNORECASE)]
         _mark_spans(tokens, roles, spans, "page")
@@ -393,10 +480,19 @@ def prepare(witness: Witness, rules: Rules) -> Prepared:
         if role == "word":
             key = token_form(tokens[i].text, tokens[i].kind, rules, aligned)
             end = i + 1
-            # join a word broken at a line end: recog-\nnize
-            while end + 1 < len(tokens) and roles[end] == "hyph":
-                key += token_form(tokens[end + 1].text, tokens[end + 1].kind, rules, aligned)
-                end += 2
+            while True:
+                # join a word broken at a line end: recog-\nnize
+                if end + 1 < len(tokens) and roles[end] == "hyph":
+                    key += token_form(tokens[end + 1].text, tokens[end + 1].kind, rules, aligned)
+                    end += 2
+                    continue
+                # a mark inside a word does not split it: "wo^rd"
+                after = _past_marks(tokens, roles, end)
+                if after > end and after < len(tokens) and roles[after] == "word":
+                    key += token_form(tokens[after].text, tokens[after].kind, rules, aligned)
+                    end = after + 1
+                    continue
+                break
             segments.append(Segment(key, i, end))
             i = end
             continue
@@ -407,6 +503,16 @@ def prepare(witness: Witness, rules: Rules) -> Prepared:
     if rules.phrases:
         prepared = _join_phrases(prepared, rules)
     return prepared
+
+
+def _past_marks(tokens: Sequence[Token], roles: Sequence[str], i: int) -> int:
+    """The index after a run of marks written inside a word (no space on either side), else ``i``."""
+    if i == 0 or tokens[i - 1].space:
+        return i
+    j = i
+    while j < len(tokens) and roles[j] == "mark" and not tokens[j].space:
+        j += 1
+    return j if j > i else i
 
 
 def _replace_segments(prepared: Prepared, segments: list[Segment]) -> Prepared:

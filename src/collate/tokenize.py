@@ -16,12 +16,18 @@ from .sources import line_starts
 
 # A word: letters (with their combining marks), joined by inner apostrophes or
 # hyphens ("People’s", "good-bye"). A number: digits, with inner separators and an
-# ordinal ending ("1,000", "22nd"). Anything else that is not whitespace is one
-# grapheme of punctuation, so a stray combining mark never splits a character.
+# ordinal ending ("1,000", "22nd"). A token mixing digits and letters is one word
+# ("25ten", "4to", "H2O"): an OCR misreading or a bibliographer's format is not two
+# words. Only letters followed by trailing digits part ("Roosevelt16"), since that
+# is how a footnote marker fused to a word prints (normalize.is_note_marker).
+# Anything else that is not whitespace is one grapheme of punctuation, so a stray
+# combining mark never splits a character.
 _TOKEN = regex.compile(
     r"""
-    (?P<word>[\p{L}][\p{L}\p{M}]*(?:['’\-][\p{L}][\p{L}\p{M}]*)*)
-  | (?P<number>\p{Nd}+(?:[.,:]\p{Nd}+)*(?:st|nd|rd|th|d)?(?![\p{L}\p{M}]))
+    (?P<alnum>[\p{L}][\p{L}\p{M}]*\p{Nd}+[\p{L}][\p{L}\p{M}\p{Nd}]*)
+  | (?P<word>[\p{L}][\p{L}\p{M}]*(?:['’\-][\p{L}][\p{L}\p{M}]*)*)
+  | (?P<number>\p{Nd}+(?:[.,:]\p{Nd}+)*(?:st|nd|rd|th|d)?(?![\p{L}\p{M}\p{Nd}]))
+  | (?P<alnum2>\p{Nd}+[\p{L}\p{M}][\p{L}\p{M}\p{Nd}]*)
   | (?P<number2>\p{Nd}+)
   | (?P<space>\s+)
   | (?P<punct>\X)
@@ -46,6 +52,8 @@ def tokenize(text: str) -> tuple[str, tuple[Token, ...]]:
             continue
         if kind == "number2":
             kind = "number"
+        elif kind in ("alnum", "alnum2"):
+            kind = "word"
         pending.append((piece, match.start(), kind))
         spaces.append("")
     # offsets only grow: walk the line starts alongside instead of a search per token

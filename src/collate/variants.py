@@ -18,6 +18,7 @@ from .classify import classify
 from .ids import unique_ids, variant_id
 from .model import Prepared, Reading, Token, Variant
 from .normalize import Rules
+from .orthography import Orthography
 from .positions import positions
 from .readings import collapse, reading
 from .sources import line_starts
@@ -41,7 +42,8 @@ def find_variants(
     units = runs(table, by_siglum, rules, sigla)
     starts = {s: line_starts(p.witness.text) for s, p in by_siglum.items()}
     parts = [part for unit in units for part in split_unrelated(unit, by_siglum, rules, base, sigla)]
-    variants = unique_ids([_variant(part, by_siglum, starts, rules, base, sigla) for part in parts])
+    orthography = Orthography.of_set(prepared, rules) if rules.orthography else None
+    variants = unique_ids([_variant(part, by_siglum, starts, rules, base, sigla, orthography) for part in parts])
     return transpositions(variants, parts)
 
 
@@ -52,6 +54,7 @@ def _variant(
     rules: Rules,
     base: str,
     sigla: list[str],
+    orthography: Orthography | None = None,
 ) -> Variant:
     readings: dict[str, Reading] = {}
     parts: dict[str, tuple[list[Token], list[str]]] = {}
@@ -60,7 +63,7 @@ def _variant(
         indices = unit.tokens[s]
         parts[s] = ([p.tokens[i] for i in indices], [p.roles[i] for i in indices])
         readings[s] = reading(p, indices, unit.after[s], starts[s], exact=not rules.whitespace)
-    classes, substantive, groups = classify(dict(parts), rules)
+    classes, substantive, groups = classify(dict(parts), rules, orthography)
     base_text = readings[base].text
     others = [readings[s].text for s in sigla if s != base]
     differing = [t for t in others if collapse(t) != collapse(base_text)]

@@ -1,0 +1,150 @@
+"""Are two written forms spellings of one word? The ``spelling`` class found without a list.
+
+Two near-identical forms that the readings of a variant set against each other
+are one word spelt two ways (an accidental) when
+
+* **elision** (``elision``): one form writes an apostrophe for one to three
+  letters of the other, and the other is a word: ``fill'd``/``filled``,
+  ``pray'd``/``prayed``, ``o'er``/``over`` (a pair where only one form has an
+  apostrophe is this rule's alone);
+* **misspelling** (``misspelling``): exactly one of them is a word of the
+  set's language (a dictionary accepts it, or every witness of the set writes
+  it somewhere): ``dissapointed``/``disappointed``, ``Thür``/``Tür``,
+  ``étoit``/``était``. Off in an OCR set (``ocr = true``), whose non-words are
+  misreadings, and never for two forms that are both unknown;
+* **variant spelling** (``variant-spelling``): both are words, but the
+  language's standard dictionaries divide them, one accepting a form another
+  lacks: ``colour``/``color``, ``connexion``/``connection``, ``shew``/``show``
+  (English has ``en_US`` and ``en_GB``; a language with one dictionary has no
+  such rule).
+
+Two forms every dictionary accepts are two words of the language and the
+variant stays substantive: ``practical``/``practicable``, ``great``/``greater``,
+``direct``/``directly``. A difference only in apostrophes (``mans``/``man's``)
+is left to ``punctuation``, one only in hyphens to ``word-division``.
+
+*Near-identical* is an optimal-string-alignment distance of at most 1 for
+forms of up to 4 letters, 2 up to 9, 3 beyond (``till``/``until`` and
+``own``/``old`` are not near at all).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import lru_cache
+from itertools import combinations
+
+import regex
+from rapidfuzz.distance import OSA
+
+from .lexicon import accepted_by
+from .model import Prepared, Token
+from .normalize import QUOTES, Rules, plain_form
+
+_APOSTROPHE = "'"
+
+
+def folded(text: str) -> str:
+    """A form as spelling compares it: lower case, straight apostrophes."""
+    return text.translate(QUOTES).lower()
+
+
+def near(a: str, b: str) -> bool:
+    """Near-identical forms: the edit distance allowed grows with the shorter form's length."""
+    shorter = min(len(a), len(b))
+    limit = 1 if shorter <= 4 else 2 if shorter <= 9 else 3
+    return OSA.distance(a, b, score_cutoff=limit) <= limit
+
+
+@dataclass(frozen=True, eq=False)
+class Orthography:
+    """Spelling judgments for one set: its rules and the words every witness writes."""
+
+    rules: Rules
+    #: folded forms every witness of the set writes somewhere: the set's own words
+    set_words: frozenset[str]
+
+    @classmethod
+    def of_set(cls, prepared: Sequence[Prepared], rules: Rules) -> Orthography:
+        vocabularies = [{folded(t.text) for t in p.tokens if t.kind == "word"} for p in prepared]
+        common = set.intersection(*vocabularies) if len(vocabularies) > 1 else set()
+        return cls(rules, frozenset(common))
+
+    def same_word(self, a: str, b: str) -> str | None:
+        """Why ``a`` and ``b`` are spellings of one word ("elision", "misspelling", "variant"), or None."""
+        fa, fb = folded(a), folded(b)
+        if fa == fb or not self.rules.orthography:
+            return None
+        return _judge(a, b, fa in self.set_words, fb in self.set_words, self.rules)
+
+    def equivalences(self, words: dict[str, Sequence[Token]]) -> dict[str, str]:
+        """Forms judged spellings of one word across the readings, each mapped to one of them.
+
+        The readings' words are paired where they stand at one place: a run of
+        replaced words of equal length, in a word-level alignment of each two
+        readings. The map's keys and values are plain forms (normalize.plain_form).
+        """
+        parent: dict[str, str] = {}
+
+        def find(x: str) -> str:
+            while parent.get(x, x) != x:
+                x = parent[x]
+            return x
+
+        for left, right in combinations(words.values(), 2):
+            for a, b in _paired(left, right):
+                if self.same_word(a.text, b.text):
+                    ka, kb = plain_form(a.text, self.rules), plain_form(b.text, self.rules)
+                    ra, rb = find(ka), find(kb)
+                    if ra != rb:
+                        parent[max(ra, rb)] = min(ra, rb)
+        return {form: find(form) for form in parent}
+
+
+def _paired(left: Sequence[Token], right: Sequence[Token]) -> Iterable[tuple[Token, Token]]:
+    a = [folded(t.text) for t in left]
+    b = [folded(t.text) for t in right]
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "replace" and i2 - i1 == j2 - j1:
+            yield from zip(left[i1:i2], right[j1:j2], strict=True)
+
+
+@lru_cache(maxsize=20_000)
+def _judge(a: str, b: str, a_in_set: bool, b_in_set: bool, rules: Rules) -> str | None:
+    fa, fb = folded(a), folded(b)
+    if any(c.isdigit() for c in fa + fb):
+        return None
+    if fa.replace(_APOSTROPHE, "") == fb.replace(_APOSTROPHE, ""):
+        return None  # punctuation's (the apostrophe rule)
+    if fa.replace("-", "") == fb.replace("-", ""):
+        return None  # word-division's
+    language = rules.language
+    if (_APOSTROPHE in fa) != (_APOSTROPHE in fb):
+        # an apostrophe in one form only: the elision rule's to judge, and no other's
+        if rules.elision:
+            for short, full, full_in_set in ((fa, b, b_in_set), (fb, a, a_in_set)):
+                if _elided(short, folded(full)) and (full_in_set or accepted_by(full, language)):
+                    return "elision"
+        return None
+    if not near(fa, fb):
+        return None
+    in_a, in_b = accepted_by(a, language), accepted_by(b, language)
+    known_a, known_b = bool(in_a) or a_in_set, bool(in_b) or b_in_set
+    if known_a != known_b:
+        return "misspelling" if rules.misspelling else None
+    if rules.variant_spelling and in_a and in_b and in_a != in_b:
+        return "variant"
+    return None
+
+
+def _elided(short: str, full: str) -> bool:
+    """``short`` writes an apostrophe inside the word for one to three letters of ``full``."""
+    if _APOSTROPHE not in short.strip(_APOSTROPHE) or _APOSTROPHE in full:
+        return False
+    parts = short.split(_APOSTROPHE)
+    if not all(parts):
+        return False
+    pattern = r"\p{L}{1,3}".join(regex.escape(p) for p in parts)
+    return regex.fullmatch(pattern, full) is not None
