@@ -25,6 +25,7 @@ from itertools import pairwise
 import regex
 
 from .errors import ConfigError
+from .lexicon import LANGUAGES
 from .model import Prepared, Segment, Token, Witness
 from .tokenize import tokenize
 
@@ -190,8 +191,6 @@ def compile_rules(settings: dict, path: object = None) -> Rules:
 
 
 def _language(code: object, path: object) -> str:
-    from .lexicon import LANGUAGES
-
     if not isinstance(code, str) or code.casefold() not in LANGUAGES:
         raise ConfigError(
             f"normalize.language must be one of {', '.join(sorted(LANGUAGES))}, not {code!r}", path
