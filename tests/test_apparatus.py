@@ -29,7 +29,7 @@ from collate.errors import ApparatusError
 
 ROOT = Path(__file__).resolve().parent.parent
 LITVINOV = "1933-11-23-roosevelt-to-litvinov"
-TO_KALININ = "3800165530"
+TO_KALININ = "ac12ea3257"
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +54,9 @@ def test_a_new_file_gets_every_variant_and_a_second_sync_changes_nothing(fresh, 
     path = tmp_path / "apparatus.toml"
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# Apparatus of Roosevelt to Litvinov, Warm Springs, 23 November 1933:")
-    assert f'[variants.{TO_KALININ}]\nstatus = "unreviewed"\nreadings = {{FRUS = "to", APP = ""}}\n' in text
+    assert (f'[variants.{TO_KALININ}]\nnumber = 4\nat = "frus-1933-39-d46.txt:2:292"\nstatus = "unreviewed"\n'
+            'readings = {FRUS = "to", APP = ""}\ncontext = ["that you will convey", "President Kalinin my greetings"]\n'
+            in text)
     entries = read_apparatus(tmp_path).entries
     assert list(entries) == report.added
     assert entries[TO_KALININ].context == ("that you will convey", "President Kalinin my greetings")
@@ -124,8 +126,9 @@ def test_a_readings_subtable_is_renamed_with_its_entry(collation, tmp_path: Path
                     'APP = ""\n', encoding="utf-8")
     report = sync(replace(collation, path=tmp_path))
     assert report.reattached == [("0123456789", TO_KALININ)]
-    assert path.read_text(encoding="utf-8").startswith(
-        f'[variants.{TO_KALININ}]\nstatus = "recorded"\n\n[variants.{TO_KALININ}.readings]\nFRUS = "to"\n')
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(f'[variants.{TO_KALININ}]\nnumber = 4\nat = "frus-1933-39-d46.txt:2:292"\n')
+    assert f'status = "recorded"\n\n[variants.{TO_KALININ}.readings]\nFRUS = "to"\nAPP = ""\n' in text
 
 
 def test_bom_and_permissions_are_kept(fresh, tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from collate.cli import cli
 
 LITVINOV = "1933-11-23-roosevelt-to-litvinov"
 KALININ = "1933-10-10-roosevelt-to-kalinin"
-TO_KALININ = "3800165530"  # APP omits "to" in "convey to President Kalinin"
+TO_KALININ = "ac12ea3257"  # APP omits "to" in "convey to President Kalinin"
 
 
 def run(*args: str):
@@ -126,11 +126,11 @@ def test_a_typo_inside_a_recorded_reading_makes_it_stale_and_unreviewed(litvinov
     edit(frus, "corner stone", "corner stome")
     result = run("check", f"witnesses/{LITVINOV}")
     assert result.exit_code == 1
-    header = where(litvinov / "apparatus.toml", "[variants.787754e352]")[0]
+    header = where(litvinov / "apparatus.toml", "[variants.e0d3dedd80]")[0]
     app_line, app_column = where(litvinov / "app.txt", "cornerstone")
     out = result.output.splitlines()
     assert out[0].startswith(f"witnesses/{LITVINOV}/app.txt:{app_line}:{app_column}: unreviewed variant ")
-    assert out[1] == (f"witnesses/{LITVINOV}/apparatus.toml:{header}:1: stale entry 787754e352: its variant"
+    assert out[1] == (f"witnesses/{LITVINOV}/apparatus.toml:{header}:1: stale entry e0d3dedd80: its variant"
                       ' no longer occurs ("corner stone" FRUS | "cornerstone" APP); if a witness was corrected,'
                       ' set status = "corrected" to keep it on record; otherwise delete the entry')
 
@@ -167,6 +167,8 @@ def test_an_edit_next_to_a_variant_reattaches_its_note(litvinov: Path) -> None:
     assert changed_lines(before, after) == [
         f"-[variants.{TO_KALININ}]",
         f"+[variants.{new_id}]",
+        '-at = "frus-1933-39-d46.txt:2:292"',
+        '+at = "frus-1933-39-d46.txt:2:290"',
         '-context = ["that you will convey", "President Kalinin my greetings"]',
         '+context = ["that you will give", "President Kalinin my greetings"]',
     ]
@@ -186,10 +188,12 @@ def test_a_removed_variant_is_kept_as_stale_and_comes_back(litvinov: Path) -> No
     assert result.exit_code == 0
     assert result.output.splitlines() == [
         f"witnesses/{LITVINOV}/apparatus.toml: {TO_KALININ} marked stale: its variant no longer occurs (entry kept)",
-        f"witnesses/{LITVINOV}/apparatus.toml: 1 marked stale, 6 unchanged",
+        f"witnesses/{LITVINOV}/apparatus.toml: 1 marked stale, 3 places updated, 3 unchanged",
     ]
     stale_text = path.read_text(encoding="utf-8")
-    assert changed_lines(original.decode("utf-8"), stale_text) == ["+stale = true"]
+    # the stale mark, and the three variants after it now have the page's numbers 4-6
+    assert changed_lines(original.decode("utf-8"), stale_text) == [
+        "+stale = true", "-number = 5", "+number = 4", "-number = 6", "+number = 5", "-number = 7", "+number = 6"]
     assert "APP omits “to” in “convey to President Kalinin my greetings”" in stale_text
     header = where(path, f"[variants.{TO_KALININ}]")[0]
     check = run("check", f"witnesses/{LITVINOV}")
@@ -202,7 +206,8 @@ def test_a_removed_variant_is_kept_as_stale_and_comes_back(litvinov: Path) -> No
     assert run("apparatus", f"witnesses/{LITVINOV}").output.endswith("up to date (1 still stale, 6 unchanged)\n")
     edit(app, "convey to President", "convey President")  # restored
     result = run("apparatus", f"witnesses/{LITVINOV}")
-    assert result.output == f"witnesses/{LITVINOV}/apparatus.toml: 1 back (stale mark cleared), 6 unchanged\n"
+    assert result.output == (f"witnesses/{LITVINOV}/apparatus.toml: 1 back (stale mark cleared), 3 places updated,"
+                             " 3 unchanged\n")
     assert path.read_bytes() == original
     assert run("check", f"witnesses/{LITVINOV}").exit_code == 0
 
@@ -211,7 +216,7 @@ def test_comments_order_and_untouched_entries_survive_byte_for_byte(litvinov: Pa
     path = litvinov / "apparatus.toml"
     text = path.read_text(encoding="utf-8")
     # an editor's own comments and layout
-    text = text.replace("[variants.dbf6e15125]", "# checked against the 1952 printing  -- JS\n[variants.dbf6e15125]")
+    text = text.replace("[variants.38de5aa7a4]", "# checked against the 1952 printing  -- JS\n[variants.38de5aa7a4]")
     text = text.replace('status = "ignored"\nreadings = {FRUS = "corner stone"',
                         'status   =   "ignored"    # house style\nreadings = {FRUS = "corner stone"')
     path.write_bytes(text.encode("utf-8"))
@@ -220,20 +225,24 @@ def test_comments_order_and_untouched_entries_survive_byte_for_byte(litvinov: Pa
     edit(litvinov / "app.txt", "pleasant journey", "plesant journey")
     result = run("apparatus", f"witnesses/{LITVINOV}")
     assert result.exit_code == 0
-    assert result.output.splitlines()[-1] == f"witnesses/{LITVINOV}/apparatus.toml: 1 added, 1 marked stale, 6 unchanged"
+    assert result.output.splitlines()[-1] == (f"witnesses/{LITVINOV}/apparatus.toml: 1 added, 1 marked stale,"
+                                              " 2 places updated, 4 unchanged")
     after = path.read_text(encoding="utf-8")
     ids = re.findall(r"^\[variants\.(\w+)\]", after, re.M)
     added = [i for i in ids if f"[variants.{i}]" not in text]
     assert len(added) == 1
     assert changed_lines(text, after) == [
         "+stale = true",
+        "-number = 5", "+number = 4", "-number = 6", "+number = 5",  # the page's numbers, one variant fewer
         "+",
         f"+[variants.{added[0]}]",
+        "+number = 6",
+        '+at = "frus-1933-39-d46.txt:4:125"',
         '+status = "unreviewed"',
         '+readings = {FRUS = "pleasant", APP = "plesant"}',
-        '+context = ["you a safe and", "journey but I assure"]',
+        '+context = ["you a safe and", "journey; but I assure"]',
     ]
-    assert "# checked against the 1952 printing  -- JS\n[variants.dbf6e15125]" in after
+    assert "# checked against the 1952 printing  -- JS\n[variants.38de5aa7a4]" in after
     assert 'status   =   "ignored"    # house style\n' in after
     # above the stale entry, the file is byte for byte what it was
     head = text[: text.index(f"[variants.{TO_KALININ}]")]
@@ -321,18 +330,18 @@ def _unreview(path: Path, ids: list[str]) -> None:
 
 def test_settings_and_flags_choose_what_needs_review(litvinov: Path) -> None:
     # Dear/dear and governments/Governments (case), corner stone/cornerstone (word division)
-    _unreview(litvinov / "apparatus.toml", ["27674f8e29", "dbf6e15125", "787754e352"])
+    _unreview(litvinov / "apparatus.toml", ["6833618607", "38de5aa7a4", "e0d3dedd80"])
     target = f"witnesses/{LITVINOV}"
     result = run("check", target)
     assert result.exit_code == 1
     assert [line.split(": ")[1] for line in result.output.splitlines()[:-1]] == [
-        "unreviewed variant 27674f8e29, case substitution",
-        "unreviewed variant dbf6e15125, case substitution",
-        "unreviewed variant 787754e352, word-division substitution",
+        "unreviewed variant 6833618607, case substitution",
+        "unreviewed variant 38de5aa7a4, case substitution",
+        "unreviewed variant e0d3dedd80, word-division substitution",
     ]
     only = run("check", target, "--ignore-class", "case")
     assert only.exit_code == 1
-    assert "787754e352" in only.output and "27674f8e29" not in only.output
+    assert "e0d3dedd80" in only.output and "6833618607" not in only.output
     assert run("check", target, "--ignore-class", "case", "--ignore-class", "word-division").exit_code == 0
     assert run("check", target, "--no-accidentals").exit_code == 0
     Path("collate.toml").write_text('[check]\nignore-classes = ["case", "word-division"]\n', encoding="utf-8")
@@ -357,7 +366,7 @@ def test_run_reports_status_and_note(edition: Path) -> None:
     by_id = {v["id"]: v for v in report["variants"]}
     assert by_id[TO_KALININ]["status"] == "recorded"
     assert by_id[TO_KALININ]["note"].startswith("APP omits “to” in “convey to President Kalinin")
-    assert by_id["27674f8e29"]["status"] == "ignored"
+    assert by_id["6833618607"]["status"] == "ignored"
     assert report["stale"] == []
     assert report["summary"]["unreviewed"] == 0
 

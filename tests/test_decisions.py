@@ -211,3 +211,50 @@ def test_renaming_a_siglum_keeps_every_decision(litvinov: Path) -> None:
     assert all(set(e.readings) == {"FRUS", "UCSB"} for e in entries)
     assert _notes(path) == before
     assert run("check", f"witnesses/{LITVINOV}").exit_code == 0
+
+
+# -- identical variants (synthetic) ------------------------------------------------------------
+
+_PHRASE = "alpha beta gamma delta epsilon zeta eta theta iota"
+_BASE = (f"Synthetic test letter, written for this test.\n{_PHRASE}.\n"
+         f"Other words stand between the two places.\n{_PHRASE}.\nThe end of the letter.\n")
+
+
+def _twins(root: Path) -> Path:
+    """Synthetic: B drops "epsilon" from both copies of a repeated phrase (same readings, same context)."""
+    folder = root / "twins"
+    folder.mkdir()
+    (folder / "a.txt").write_text(_BASE, encoding="utf-8")
+    (folder / "b.txt").write_text(_BASE.replace("delta epsilon", "delta"), encoding="utf-8")
+    (folder / "set.toml").write_text('title = "Synthetic twins"\n\n[[witness]]\nsiglum = "A"\nfile = "a.txt"\n\n'
+                                     '[[witness]]\nsiglum = "B"\nfile = "b.txt"\n', encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("fixed", [0, 1])
+def test_synthetic_two_identical_variants_one_removed_the_other_keeps_its_note(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fixed: int) -> None:
+    monkeypatch.chdir(tmp_path)
+    folder = _twins(tmp_path)
+    assert run("apparatus", "twins").exit_code == 0
+    entries = list(read_apparatus(folder).entries.values())
+    assert len(entries) == 2 and entries[0].id != entries[1].id
+    assert entries[0].id.split("-")[0] == entries[1].id.split("-")[0]  # one id, told apart by a suffix
+    assert [e.at for e in entries] == ["a.txt:2:24", "a.txt:4:24"]
+    set_entry(folder, entries[0].id, status="error", note="first: keyed without epsilon")
+    set_entry(folder, entries[1].id, status="recorded", note="second: B's own reading")
+    # B's copy of one place is fixed: that variant goes, the other stays with its own decision
+    lines = (folder / "b.txt").read_text(encoding="utf-8").split("\n")
+    lines[1 + 2 * fixed] = f"{_PHRASE}."
+    (folder / "b.txt").write_text("\n".join(lines), encoding="utf-8")
+    check = run("check", "twins")
+    assert (check.exit_code == 0) == (fixed == 0), check.output  # fixing the error passes; the other leaves it
+    assert run("apparatus", "twins").exit_code == 0
+    after = {e.note: e for e in read_apparatus(folder).entries.values()}
+    kept, gone = (after["second: B's own reading"], after["first: keyed without epsilon"])
+    if fixed == 0:
+        assert (gone.status, gone.stale) == ("corrected", False)
+        assert (kept.status, kept.stale, kept.at) == ("recorded", False, "a.txt:4:24")
+    else:
+        assert (gone.status, gone.stale, gone.at) == ("error", False, "a.txt:2:24")
+        assert (kept.status, kept.stale) == ("recorded", True)

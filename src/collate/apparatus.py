@@ -4,7 +4,7 @@
 by people, so it is read and rewritten with tomlkit: comments, order and layout
 survive, and only the entries that change are touched. One entry per variant::
 
-    [variants.3800165530]
+    [variants.ac12ea3257]
     status = "recorded"                      # unreviewed | recorded | ignored | error | corrected
     readings = { FRUS = "to", APP = "" }     # snapshot, for people and re-anchoring
     context = ["you will convey", "President Kalinin my greetings"]
@@ -34,6 +34,7 @@ from typing import Any
 
 import tomlkit
 import tomlkit.exceptions
+import tomlkit.items
 from rapidfuzz import fuzz
 
 from . import atomic, sources
@@ -48,7 +49,7 @@ BOM = "\ufeff"
 #: kept as stale rather than pinned on some other place with the same words
 REATTACH_MIN_SIMILARITY = 50.0
 #: entry keys collate knows; people may add their own (reviewer, date ...)
-KNOWN_KEYS = {"status", "readings", "note", "context", "stale"}
+KNOWN_KEYS = {"number", "at", "status", "readings", "note", "context", "stale"}
 #: what an entry's status may be: a variant's statuses, and ``corrected`` (an
 #: ``error`` whose variant is gone: the witness was fixed; kept as a record)
 ENTRY_STATUSES: tuple[str, ...] = (*STATUSES, "corrected")
@@ -67,6 +68,20 @@ class Entry:
     stale: bool = False
     #: the line of the entry's header in the file (1-based), for messages
     line: int = 1
+    #: the variant's number on the HTML page, as last written (``number = 4``)
+    number: int | None = None
+    #: where the base reads it, as last written: ``file:line:col`` (``at = "frus.txt:2:292"``)
+    at: str | None = None
+
+    @property
+    def place(self) -> tuple[int, int] | None:
+        """``at``'s line and column, to tell apart entries whose readings and context are alike."""
+        if not self.at:
+            return None
+        parts = self.at.rsplit(":", 2)
+        if len(parts) != 3 or not (parts[1].isdigit() and parts[2].isdigit()):
+            return None
+        return int(parts[1]), int(parts[2])
 
 
 @dataclass(frozen=True)
@@ -103,6 +118,7 @@ class SyncReport:
     still_stale: list[str] = field(default_factory=list)
     revived: list[str] = field(default_factory=list)  # stale mark cleared
     updated: list[str] = field(default_factory=list)  # readings snapshot refreshed
+    placed: list[str] = field(default_factory=list)  # number, at or context refreshed
     corrected: list[str] = field(default_factory=list)  # error -> corrected: the witness was fixed
     reopened: list[str] = field(default_factory=list)  # corrected -> error: the variant is back
     unchanged: int = 0
@@ -111,7 +127,7 @@ class SyncReport:
     @property
     def changed(self) -> bool:
         return bool(self.added or self.reattached or self.stale or self.revived or self.updated
-                    or self.corrected or self.reopened)
+                    or self.placed or self.corrected or self.reopened)
 
 
 # -- reading ---------------------------------------------------------------------------
@@ -248,6 +264,13 @@ def entries_of(doc: Any, text: str, path: Path) -> dict[str, Entry]:
         stale = raw.get("stale", False)
         if not isinstance(stale, bool):
             raise ApparatusError(f"entry {vid}: stale must be true or false", shown, where("stale"))
+        number = raw.get("number")
+        if number is not None and (isinstance(number, bool) or not isinstance(number, int)):
+            raise ApparatusError(f"entry {vid}: number must be a whole number (the variant's number on the page)",
+                                 shown, where("number"))
+        at = raw.get("at")
+        if at is not None and not isinstance(at, str):
+            raise ApparatusError(f"entry {vid}: at must be a string, \"file:line:col\"", shown, where("at"))
         entries[str(vid)] = Entry(
             id=str(vid),
             status=str(status),
@@ -256,6 +279,8 @@ def entries_of(doc: Any, text: str, path: Path) -> dict[str, Entry]:
             context=context,
             stale=stale,
             line=line,
+            number=int(number) if number is not None else None,
+            at=str(at) if at is not None else None,
         )
     return entries
 
@@ -363,7 +388,7 @@ def _follows(entry: Entry, v: Variant, current: dict[str, str]) -> bool:
     return _distinct(entry.readings) == _distinct(current) and len(_distinct(current)) > 1
 
 
-def match(variants: Iterable[Variant], entries: dict[str, Entry]) -> Match:
+def match(variants: Iterable[Variant], entries: dict[str, Entry], base: str | None = None) -> Match:
     """Pair entries with variants: by id, then orphans by readings and nearby context.
 
     An orphan entry (its id is gone) follows a variant that has no entry of its
@@ -378,6 +403,10 @@ def match(variants: Iterable[Variant], entries: dict[str, Entry]) -> Match:
     Linear in the size of the file and the collation: variants are put in
     buckets by their readings (and by each witness's reading for the second
     pass), so an orphan is compared only with variants that could be its own.
+
+    Orphans equally alike to a variant (identical variants at places with the
+    same context) go to the nearest by the base's ``line:col`` each entry
+    keeps (``at``), so an entry never takes over its twin's decision.
 
     An orphan that follows nothing is stale, unless its status is ``error`` or
     ``corrected``: a transcription error whose variant is gone has been fixed,
@@ -394,22 +423,31 @@ def match(variants: Iterable[Variant], entries: dict[str, Entry]) -> Match:
         used_entries: set[int] = set()
         used_variants: set[int] = set()
 
+        far = (1 << 30, 1 << 30)
+
+        def distance(entry: Entry, j: int) -> tuple[int, int]:
+            place = entry.place
+            r = free[j].readings.get(base) if base is not None else None
+            if place is None or r is None:
+                return far
+            return abs(place[0] - r.line), abs(place[1] - r.column)
+
         def pair(candidates: dict[int, list[int]], accept: Callable[[Entry, int], bool]) -> None:
-            scored: list[tuple[float, int, int]] = []
+            scored: list[tuple[float, tuple[int, int], int, int]] = []
             for i, js in candidates.items():
                 entry = orphans[i]
                 js = [j for j in js if j not in used_variants and accept(entry, j)]
                 if not js:
                     continue
                 if entry.context is None:
-                    scored.extend((0.0, i, j) for j in js)
+                    scored.extend((0.0, distance(entry, j), i, j) for j in js)
                     continue
                 mine = _context_key(entry.context)
                 scores = [fuzz.ratio(mine, keys[j]) for j in js]
-                scored.extend((-float(sc), i, j) for sc, j in zip(scores, js, strict=True)
+                scored.extend((-float(sc), distance(entry, j), i, j) for sc, j in zip(scores, js, strict=True)
                               if sc >= REATTACH_MIN_SIMILARITY)
             scored.sort()
-            for _, i, j in scored:
+            for _, _, i, j in scored:
                 if i in used_entries or j in used_variants:
                     continue
                 used_entries.add(i)
@@ -461,7 +499,7 @@ def annotate(collation: Collation, apparatus: Apparatus) -> Collation:
     and ``check`` agree with ``sync``. A ``corrected`` entry whose variant
     occurs again is an ``error`` again: the correction was undone.
     """
-    m = match(collation.variants, apparatus.entries)
+    m = match(collation.variants, apparatus.entries, collation.base)
 
     def status(entry: Entry) -> str:
         return "error" if entry.status == "corrected" else entry.status
@@ -498,12 +536,62 @@ def _inline(values: dict[str, str]) -> Any:
     return table
 
 
-def _new_entry(v: Variant) -> Any:
+def _new_entry(v: Variant, where: Where) -> Any:
     table = tomlkit.table()
+    table["number"] = where.number
+    table["at"] = where.at
     table["status"] = "unreviewed"
     table["readings"] = _inline(snapshot(v))
-    table["context"] = list(v.context)
+    table["context"] = list(where.context)
     return table
+
+
+@dataclass(frozen=True)
+class Where:
+    """What an entry says about its variant's place, to find it on the page and in the text."""
+
+    #: the variant's number on the HTML page (1-based, in the order of the text)
+    number: int
+    #: the base's ``file:line:col`` (the file relative to the set folder)
+    at: str
+    #: a few words of the base's text either side, with their punctuation
+    context: tuple[str, str]
+
+
+_WORD = re.compile(r"\w+")
+
+
+def page_context(text: str, start: int, end: int, words: int = 4) -> tuple[str, str]:
+    """``words`` words of ``text`` before ``start`` and after ``end``, as written (whitespace collapsed).
+
+    The punctuation between them is kept: what the page shows, so people find
+    the place by reading, where the variant's own context keeps the words only.
+    """
+    before = list(_WORD.finditer(text, max(0, start - 400), start))
+    left = before[-words].start() if len(before) >= words else max(0, start - 400) if before else start
+    if before and len(before) < words:
+        left = before[0].start()
+    after = list(_WORD.finditer(text, end, end + 400))
+    right = after[words - 1].end() if len(after) >= words else (after[-1].end() if after else end)
+    # the punctuation that closes the last word after (``sincerely,``) stays with it
+    tail = re.match(r"[^\w\s]*", text[right:right + 8])
+    right += len(tail.group(0)) if tail else 0
+    return _collapse(text[left:start]), _collapse(text[end:right])
+
+
+def places(c: Collation) -> dict[str, Where]:
+    """Each variant's number, base ``file:line:col`` and page context, by id."""
+    texts = {w.siglum: (w.file, w.text) for w in c.witnesses}
+    file, text = texts.get(c.base, ("", ""))
+    out: dict[str, Where] = {}
+    for n, v in enumerate(c.variants, 1):
+        r = v.readings.get(c.base) or next(iter(v.readings.values()))
+        if r.offset >= 0 and text:
+            context = page_context(text, r.offset, r.end_offset if r.end_offset >= 0 else r.offset)
+        else:
+            context = v.context
+        out[v.id] = Where(n, f"{file}:{r.line}:{r.column}", context)
+    return out
 
 
 def _set_key(table: Any, key: str, value: Any) -> None:
@@ -522,6 +610,33 @@ def _set_key(table: Any, key: str, value: Any) -> None:
         container._insert_after(keys[-1], key, value)
     else:
         table[key] = value
+
+
+def _place(item: Any, where: Where) -> bool:
+    """Write an entry's number, ``at`` and context; number and ``at`` head an entry that lacks them.
+
+    An entry someone wrote as an inline table (``<id> = {status = ...}``) is
+    left as written: it is theirs to lay out. Returns whether anything changed.
+    """
+    if isinstance(item, tomlkit.items.InlineTable):
+        return False
+    changed = False
+    container = getattr(item, "value", None)
+    for n, (key, value) in enumerate((("number", where.number), ("at", where.at))):
+        if key in item:
+            if item[key] != value:
+                item[key] = value
+                changed = True
+            continue
+        if hasattr(container, "_insert_at"):  # tomlkit has no public insert
+            container._insert_at(n, key, value)
+        else:
+            item[key] = value
+        changed = True
+    if tuple(item.get("context") or ()) != where.context:
+        _set_key(item, "context", list(where.context))
+        changed = True
+    return changed
 
 
 def _header(collation: Collation) -> str:
@@ -546,7 +661,7 @@ def render(collation: Collation, text: str | None, path: Path) -> tuple[str, Syn
     bom = BOM if original.startswith(BOM) else ""
     body = original.removeprefix(BOM)
     entries = entries_of(_load(body, path), body, path) if text is not None else {}
-    m = match(collation.variants, entries)
+    m = match(collation.variants, entries, collation.base)
     # 1. re-attached entries: rename them in the text, so each keeps its place and comments
     for entry, v in m.reattached:
         body = _rename(body, entry, v.id, path)
@@ -556,6 +671,7 @@ def render(collation: Collation, text: str | None, path: Path) -> tuple[str, Syn
     doc = parse(body, path)
     table = doc.get("variants")
     reattached_to = {v.id for _, v in m.reattached}
+    wheres = places(collation)
     # 2. entries that still (or again) have their variant
     for v in collation.variants:
         entry = m.entries.get(v.id)
@@ -576,8 +692,10 @@ def render(collation: Collation, text: str | None, path: Path) -> tuple[str, Syn
             _set_key(item, "readings", _inline(snapshot(v)))
             report.updated.append(v.id)
             touched = True
-        if v.id in reattached_to and entry.context != v.context:
-            _set_key(item, "context", list(v.context))
+        where = wheres[v.id]
+        if (entry.number, entry.at, entry.context) != (where.number, where.at, where.context) and _place(item, where):
+            if v.id not in reattached_to:
+                report.placed.append(v.id)
             touched = True
         if not touched and v.id not in reattached_to:
             report.unchanged += 1
@@ -607,7 +725,7 @@ def render(collation: Collation, text: str | None, path: Path) -> tuple[str, Syn
             table = tomlkit.table(is_super_table=True)
             doc["variants"] = table
             table = doc["variants"]
-        table[v.id] = _new_entry(v)
+        table[v.id] = _new_entry(v, wheres[v.id])
         report.added.append(v.id)
     if not report.changed and text is not None:
         return original, report

@@ -359,7 +359,8 @@ def sync_lines(report: SyncReport, c: Collation) -> list[str]:
     counts = [(len(report.added), "added"), (len(report.reattached), "re-attached"),
               (len(report.stale), "marked stale"), (len(report.corrected), "corrected"),
               (len(report.reopened), "reopened"), (len(report.revived), "back (stale mark cleared)"),
-              (len(report.updated), "readings updated"), (len(report.still_stale), "still stale"),
+              (len(report.updated), "readings updated"), (len(report.placed), "places updated"),
+              (len(report.still_stale), "still stale"),
               (report.unchanged, "unchanged")]
     said = ", ".join(f"{n} {what}" for n, what in counts if n)
     if not report.written:

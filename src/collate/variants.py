@@ -43,7 +43,8 @@ def find_variants(
     starts = {s: line_starts(p.witness.text) for s, p in by_siglum.items()}
     parts = [part for unit in units for part in split_unrelated(unit, by_siglum, rules, base, sigla)]
     orthography = Orthography.of_set(prepared, rules) if rules.orthography else None
-    variants = unique_ids([_variant(part, by_siglum, starts, rules, base, sigla, orthography) for part in parts])
+    variants = unique_ids([_variant(part, by_siglum, starts, rules, base, sigla, orthography) for part in parts],
+                          by_siglum[base])
     return transpositions(variants, parts)
 
 
