@@ -266,19 +266,17 @@ def gold_files(names: Iterable[str] = ()) -> list[Path]:
 _TOKEN = re.compile(r"\w+(?:['’\-]\w+)*|\S")
 
 
-def tokens(text: str, span: Span) -> list[re.Match[str]]:
-    """The tokens of ``text`` inside ``span``."""
-    return list(_TOKEN.finditer(text, span[0], span[1]))
-
-
 def remainder(text: str, span: Span, cuts: Iterable[Span]) -> list[str]:
-    """The tokens of ``span`` outside every cut: what is claimed to agree there."""
-    cuts = [c for c in cuts if c[0] < c[1]]
-    return [
-        m.group()
-        for m in tokens(text, span)
-        if not any(m.start() < end and start < m.end() for start, end in cuts)
-    ]
+    """The tokens of ``span`` outside every cut: what is claimed to agree there.
+
+    The cut characters are blanked before the rest is split into tokens, so a cut inside
+    a token (a footnote marker fused to its word, ``arrows1``) leaves the rest of it.
+    """
+    chars = list(text[span[0] : span[1]])
+    for start, end in cuts:
+        for i in range(max(start, span[0]), min(end, span[1])):
+            chars[i - span[0]] = " "
+    return _TOKEN.findall("".join(chars))
 
 
 def region_remainders(gold: Gold, region: Region, cuts: dict[str, list[Span]]) -> dict[str, list[str]]:
