@@ -26,8 +26,8 @@ jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is a test depe
 yaml = pytest.importorskip("yaml", reason="PyYAML comes with pre-commit, a test dependency")
 
 LITVINOV = "1933-11-23-roosevelt-to-litvinov"
-TO_KALININ = "3800165530"  # APP omits "to" in "convey to President Kalinin"
-GOVERNMENTS = "dbf6e15125"  # FRUS governments / APP Governments (case)
+TO_KALININ = "ac12ea3257"  # APP omits "to" in "convey to President Kalinin"
+GOVERNMENTS = "38de5aa7a4"  # FRUS governments / APP Governments (case)
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 BIN = Path(sys.executable).parent
 
@@ -168,7 +168,7 @@ def test_pre_commit_hook_through_try_repo(tmp_path: Path, hook_repo: Path, pre_c
     failed = _try_repo(project, hook_repo, pre_commit_home)
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert re.search(r"collate check \(every variant reviewed\)\.+Failed", failed.stdout)
-    assert f"witnesses/{LITVINOV}/app.txt:" in failed.stdout and "transcription error 3800165530" in failed.stdout
+    assert f"witnesses/{LITVINOV}/app.txt:" in failed.stdout and "transcription error ac12ea3257" in failed.stdout
     assert "collate check: 3 problems (1 unreviewed, 1 error, 1 stale) in 1 of 1 set" in failed.stdout
 
 
