@@ -493,6 +493,13 @@ def score(gold: Gold, variants: Sequence[ToolVariant]) -> Score:
 
 # -- the report ----------------------------------------------------------------------------
 
+LEGEND = """\
+LOST   a gold difference the tool does not report (recall)
+FALSE  a tool variant in a region with no gold site of its extent (the gold sites it overlaps follow)
+CLASS  a tool variant with a gold site's extent but another kind, classes or substantive
+SPLIT  a gold site no tool variant has the extent of (the tool cut it up, or joined it to another)
+"""
+
 
 def _pct(part: int, whole: int) -> str:
     return f"{100 * part / whole:5.1f}%" if whole else "    —"
@@ -532,6 +539,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         scores.append(result)
         total.add(result)
     if args.failures:
+        print(LEGEND)
         for s in scores:
             for failure in s.failures:
                 print(failure)
