@@ -65,6 +65,27 @@ def test_whitman_1867_elisions_are_spelling() -> None:
     ]
 
 
+@needs_corpora
+def test_whitman_fill_d_and_bruis_d_against_1855_are_spelling() -> None:
+    found = classes_of({"1855": paragraph(WHITMAN / "1855.txt", 238), "1867": paragraph(WHITMAN / "1867.txt", 260)})
+    assert found == [
+        ("addition", ("punctuation",), False, {"1855": "", "1867": ","}),
+        ("substitution", ("spelling",), False, {"1855": "filled", "1867": "fill'd"}),
+        ("substitution", ("spelling",), False, {"1855": "bruised", "1867": "bruis'd"}),
+    ]
+
+
+def test_capitals_beside_a_spelling_are_still_case() -> None:
+    # synthetic, after Whitman's ". . . . Learned" (1855) / "—learned" (1856) / "—learn'd" (1867)
+    found = classes_of({"A": "so. . . . Learned and", "B": "so—learned and", "C": "so—learn'd and"})
+    assert found == [("substitution", ("case", "punctuation", "spelling"), False,
+                      {"A": ". . . . Learned", "B": "—learned", "C": "—learn'd"})]
+    assert classes_of({"A": "the darkcolored sky", "B": "the dark-colored sky", "C": "the dark-color'd sky"}) == [
+        ("substitution", ("spelling", "word-division"), False,
+         {"A": "darkcolored", "B": "dark-colored", "C": "dark-color'd"}),
+    ]
+
+
 def test_time_practicable_and_direct_stay_substantive() -> None:
     found = summary(collate_folder(KALININ))
     assert ("substitution", (), True, {"FRUS": "practical", "TIME": "practicable"}) in found

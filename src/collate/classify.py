@@ -71,10 +71,14 @@ def _minimal(readings: Readings, rules: Rules, enabled: frozenset[str]) -> set[s
 
 @lru_cache(maxsize=1024)
 def with_spellings(rules: Rules, found: frozenset[tuple[str, str]]) -> Rules:
-    """``rules`` with spelling equivalences added; a form the editor's list maps keeps its mapping."""
+    """``rules`` with the spellings found added; a form the editor's list maps keeps its mapping.
+
+    Every form of a group maps to the group's canonical form (the canonical to
+    itself), so two readings that differ only in capitals beside the spelling
+    still need ``case`` ("Learned" / "learn'd").
+    """
     listed = rules.words.get("spelling", {})
     spelling = {form: canonical for form, canonical in found if form not in listed}
-    for canonical in {c for _, c in found}:
-        spelling.setdefault(canonical, listed.get(canonical, canonical))
-    words = {**rules.words, "spelling": {**spelling, **listed}}
-    return Rules(**{**rules.__dict__, "words": words})
+    for canonical in set(spelling.values()):
+        spelling.setdefault(canonical, canonical)
+    return Rules(**{**rules.__dict__, "found_spellings": spelling})

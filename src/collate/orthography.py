@@ -41,7 +41,7 @@ from rapidfuzz.distance import OSA
 
 from .lexicon import accepted_by
 from .model import Prepared, Token
-from .normalize import QUOTES, Rules, plain_form
+from .normalize import QUOTES, Rules, spelling_key
 
 _APOSTROPHE = "'"
 
@@ -84,7 +84,7 @@ class Orthography:
 
         The readings' words are paired where they stand at one place: a run of
         replaced words of equal length, in a word-level alignment of each two
-        readings. The map's keys and values are plain forms (normalize.plain_form).
+        readings. The map's keys and values are normalize.spelling_key forms.
         """
         parent: dict[str, str] = {}
 
@@ -96,10 +96,12 @@ class Orthography:
         for left, right in combinations(words.values(), 2):
             for a, b in _paired(left, right):
                 if self.same_word(a.text, b.text):
-                    ka, kb = plain_form(a.text, self.rules), plain_form(b.text, self.rules)
+                    ka, kb = spelling_key(a.text, self.rules), spelling_key(b.text, self.rules)
                     ra, rb = find(ka), find(kb)
                     if ra != rb:
-                        parent[max(ra, rb)] = min(ra, rb)
+                        # the written-out form stands for the group: "filled", not "fill'd"
+                        keep, other = sorted((ra, rb), key=lambda f: (_APOSTROPHE in f, -len(f), f))
+                        parent[other] = keep
         return {form: find(form) for form in parent}
 
 
