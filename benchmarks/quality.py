@@ -430,50 +430,55 @@ def _readings(gold: Gold, spans: dict[str, Span], indent: str) -> list[str]:
 
 
 def score(gold: Gold, variants: Sequence[ToolVariant]) -> Score:
-    """Match the tool's variants in the regions with the gold sites."""
+    """Match the tool's variants in the regions with the gold sites.
+
+    A variant is counted once, even where it runs over the boundary of two judged
+    regions (paragraphs next to each other): it is then compared with the sites of both.
+    """
     result = Score(gold.corpus, sites=len(gold.sites))
     by_region: dict[str, list[Site]] = {}
     for site in gold.sites:
         by_region.setdefault(site.region, []).append(site)
+    for site in gold.sites:
+        if covered(gold, site, variants):
+            result.covered += 1
+        else:
+            result.failures.append(f"LOST {gold.corpus} {site.id}: the tool does not report this difference")
+            result.failures.extend(_readings(gold, site.spans, "    "))
     matched_sites: set[str] = set()
-    for region in gold.regions.values():
-        sites = by_region.get(region.name, [])
-        inside = [v for v in variants if in_region(v, region)]
-        for site in sites:
-            if covered(gold, site, variants):
-                result.covered += 1
-            else:
-                result.failures.append(f"LOST {gold.corpus} {site.id}: the tool does not report this difference")
-                result.failures.extend(_readings(gold, site.spans, "    "))
-        for v in inside:
-            result.variants += 1
-            same = [
-                s for s in sites
-                if same_extent(gold.texts, s.spans, v.spans)
-            ]
-            if not same:
-                near = [s for s in sites if any(_overlaps(s.spans[w], v.spans[w]) for w in s.spans if w in v.spans)]
-                lines = [f"FALSE {gold.corpus} {region.name} tool {v.id} ({_describe(v.kind, v.classes, v.substantive)}): no gold site has this extent"]
-                lines += _readings(gold, v.spans, "    tool ")
-                for s in near:
-                    lines.append(f"    gold {s.id} ({_describe(s.kind, s.classes, s.substantive)}): {s.reason}")
-                    lines += _readings(gold, s.spans, "    gold ")
-                result.failures.append("\n".join(lines))
-                continue
-            site = same[0]
-            result.extent += 1
-            if site.substantive == v.substantive:
-                result.extent_substantive += 1
-            if (site.kind, site.classes, site.substantive) == (v.kind, v.classes, v.substantive):
-                result.exact += 1
-                matched_sites.add(site.id)
-                continue
+    for v in variants:
+        regions = [r.name for r in gold.regions.values() if in_region(v, r)]
+        if not regions:
+            continue
+        sites = [s for name in regions for s in by_region.get(name, [])]
+        result.variants += 1
+        same = [s for s in sites if same_extent(gold.texts, s.spans, v.spans)]
+        if not same:
+            near = [s for s in sites if any(_overlaps(s.spans[w], v.spans[w]) for w in s.spans if w in v.spans)]
             lines = [
-                f"CLASS {gold.corpus} {site.id}: tool {v.id} says {_describe(v.kind, v.classes, v.substantive)},"
-                f" gold {_describe(site.kind, site.classes, site.substantive)}: {site.reason}"
+                f"FALSE {gold.corpus} {' '.join(regions)} tool {v.id} ({_describe(v.kind, v.classes, v.substantive)}):"
+                " no gold site has this extent"
             ]
-            lines += _readings(gold, site.spans, "    ")
+            lines += _readings(gold, v.spans, "    tool ")
+            for s in near:
+                lines.append(f"    gold {s.id} ({_describe(s.kind, s.classes, s.substantive)}): {s.reason}")
+                lines += _readings(gold, s.spans, "    gold ")
             result.failures.append("\n".join(lines))
+            continue
+        site = same[0]
+        result.extent += 1
+        if site.substantive == v.substantive:
+            result.extent_substantive += 1
+        if (site.kind, site.classes, site.substantive) == (v.kind, v.classes, v.substantive):
+            result.exact += 1
+            matched_sites.add(site.id)
+            continue
+        lines = [
+            f"CLASS {gold.corpus} {site.id}: tool {v.id} says {_describe(v.kind, v.classes, v.substantive)},"
+            f" gold {_describe(site.kind, site.classes, site.substantive)}: {site.reason}"
+        ]
+        lines += _readings(gold, site.spans, "    ")
+        result.failures.append("\n".join(lines))
     for site in gold.sites:
         if site.id in matched_sites:
             continue
