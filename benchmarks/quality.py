@@ -19,9 +19,10 @@ Figures:
 * **precision**: the share of the tool's variants in the regions that are exactly a
   gold site — the same extent in every witness, kind, classes and substantive; the
   looser figures ask for the extent and substantive, and for the extent alone;
-* **recall**: the share of gold sites whose differences the tool reports: cut out of
-  the site every tool variant's reading, and what is left must be the same words in
-  every witness (nothing the tool calls agreement differs). It must be 100%.
+* **recall**: the share of gold sites whose differences the tool reports: some tool
+  variant stands over the site, and with every tool variant's reading cut out of it,
+  what is left is the same words in every witness (nothing the tool calls agreement
+  differs). It must be 100%.
 
 Exit 0; with ``--min-precision X``, 1 when the total exact precision is below X.
 """
@@ -366,6 +367,8 @@ def covered(gold: Gold, site: Site, variants: Sequence[ToolVariant]) -> bool:
     omission: the comma then stands outside the variant in both witnesses).
     """
     over = [v for v in variants if any(_overlaps(site.spans[w], v.spans[w]) for w in site.spans if w in v.spans)]
+    if not over:
+        return False  # a difference the tokens do not show (spacing) is still lost when no variant is there
     words = {}
     for siglum, span in site.spans.items():
         spans = [span, *(v.spans[siglum] for v in over if siglum in v.spans)]
