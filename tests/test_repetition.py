@@ -75,3 +75,44 @@ def test_a_column_of_ditto_marks_against_one_mark_fewer() -> None:
 def test_a_cut_at_a_run_aligns_as_collatex_does(a: list[str], b: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(anchored, "REPEAT_BUDGET", 0)  # cut at every run, however cheap
     assert align({"A": a, "B": b}, "anchored") == align_collatex({"A": a, "B": b})
+
+
+def test_long_sequences_are_diffed_in_bounded_memory_with_the_whole_diffs_matches(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Darwin's 1859 and 1860 chapter (real texts): unique runs first, then the stretches between."""
+    from collate import align as align_module
+    from collate.align import diff_row
+
+    darwin = ROOT / "benchmarks" / "darwin-origin-ch1"
+    a, b = ((darwin / f"{s}.txt").read_text(encoding="utf-8").lower().split() for s in ("1859", "1860"))
+    whole = diff_row(a, b)
+    monkeypatch.setattr(align_module, "DIFF_WHOLE", 10_000)  # as if the chapter were a book
+    blocks = align_module._unique_blocks(a, b)
+    assert len(blocks) >= 50 and all(a[i:i + n] == b[j:j + n] for i, j, n in blocks)
+    row = diff_row(a, b)
+    matched = [(i, j) for i, j in enumerate(row) if j >= 0]
+    assert all(a[i] == b[j] for i, j in matched) and [j for _, j in matched] == sorted({j for _, j in matched})
+    # as long a common subsequence as the whole diff's (which of two equal words is matched may differ)
+    assert len(matched) == sum(j >= 0 for j in whole)
+    assert sum(x != y for x, y in zip(row, whole, strict=True)) <= 2
+
+
+@pytest.mark.slow
+def test_two_witnesses_of_200000_words_in_under_a_gigabyte(tmp_path: Path) -> None:
+    """Synthetic: 200,000 words drawn (seeded) from Darwin's 1859 chapter, one edit per ~40 words."""
+    import os
+    import subprocess
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import bench
+
+    texts = bench.random_pair(200_000)
+    folder = bench.write_set(tmp_path / "long", texts, "200,000 words")
+    child = subprocess.Popen([sys.executable, "-m", "collate.cli", "run", str(folder), "--out", str(tmp_path / "out"),
+                              "--format", "json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, _, usage = os.wait4(child.pid, 0)
+    assert child.returncode is None or child.returncode == 0
+    assert usage.ru_maxrss / 1024 < 1000  # MB
+    assert (tmp_path / "out" / "long.json").exists()

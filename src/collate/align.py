@@ -17,6 +17,7 @@ lists them in cannot change the alignment.
 from __future__ import annotations
 
 import logging
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 
@@ -91,6 +92,99 @@ def too_costly(keys: Mapping[str, Sequence[str]]) -> str | None:
     return None
 
 
+#: key pairs (len(a) * len(b)) up to which two sequences are diffed whole: rapidfuzz keeps a bit
+#: matrix of that many bits (4e8: 50 MB; two witnesses of 200,000 words would need 5 GB)
+DIFF_WHOLE = 400_000_000
+#: keys in a run that, found once in each of two long sequences, match them (a patience diff)
+UNIQUE_RUN = 8
+
+
+def diff_row(a: Sequence[str], b: Sequence[str]) -> list[int]:
+    """For each key of ``a``: its index in ``b`` where an LCS diff matches it, else ``-1 - j``.
+
+    ``j`` is where ``b`` resumes after the gap the key stands in. Long sequences are
+    diffed in bounded memory: runs of UNIQUE_RUN keys found once in each (a patience
+    diff) are matched first, in the longest chain that keeps their order, and only the
+    stretches between them are diffed whole.
+    """
+    row = [0] * len(a)
+    if len(a) * len(b) <= DIFF_WHOLE:
+        _fill(row, a, b, 0, 0)
+        return row
+    done_a = done_b = 0
+    for start_a, start_b, length in _unique_blocks(a, b):
+        _gap(row, a, b, done_a, start_a, done_b, start_b)
+        row[start_a:start_a + length] = range(start_b, start_b + length)
+        done_a, done_b = start_a + length, start_b + length
+    _gap(row, a, b, done_a, len(a), done_b, len(b))
+    return row
+
+
+def _fill(row: list[int], a: Sequence[str], b: Sequence[str], at_a: int, at_b: int) -> None:
+    from rapidfuzz.distance import Indel
+
+    for op in Indel.opcodes(a, b):
+        if op.tag == "equal":
+            row[at_a + op.src_start:at_a + op.src_end] = range(at_b + op.dest_start, at_b + op.dest_end)
+        elif op.src_end > op.src_start:
+            row[at_a + op.src_start:at_a + op.src_end] = [-1 - at_b - op.dest_end] * (op.src_end - op.src_start)
+
+
+def _gap(row: list[int], a: Sequence[str], b: Sequence[str], from_a: int, to_a: int, from_b: int, to_b: int) -> None:
+    """The stretch between two matched blocks: diffed whole if small enough, else left unmatched."""
+    if to_a == from_a:
+        return
+    if (to_a - from_a) * (to_b - from_b) <= DIFF_WHOLE:
+        _fill(row, a[from_a:to_a], b[from_b:to_b], from_a, from_b)
+    else:
+        row[from_a:to_a] = [-1 - to_b] * (to_a - from_a)
+
+
+def _unique_blocks(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int, int]]:
+    """(start in a, start in b, length): runs found once in each, the longest chain in order, merged."""
+    def once(seq: Sequence[str]) -> dict[tuple[str, ...], int]:
+        first: dict[tuple[str, ...], int] = {}
+        twice: set[tuple[str, ...]] = set()
+        for i in range(len(seq) - UNIQUE_RUN + 1):
+            gram = tuple(seq[i:i + UNIQUE_RUN])
+            if first.setdefault(gram, i) != i:
+                twice.add(gram)
+        return {g: i for g, i in first.items() if g not in twice}
+
+    in_b = once(b)
+    pairs = [(i, in_b[g]) for g, i in once(a).items() if g in in_b]
+    pairs.sort()
+    # the longest chain increasing in b too (patience sorting)
+    tails: list[int] = []  # tails[k]: index in pairs of the smallest end of a chain of k + 1
+    before = [-1] * len(pairs)
+    ends: list[int] = []
+    for n, (_, j) in enumerate(pairs):
+        k = bisect_left(ends, j)
+        if k:
+            before[n] = tails[k - 1]
+        if k == len(ends):
+            ends.append(j)
+            tails.append(n)
+        else:
+            ends[k], tails[k] = j, n
+    chain: list[tuple[int, int]] = []
+    n = tails[-1] if tails else -1
+    while n >= 0:
+        chain.append(pairs[n])
+        n = before[n]
+    blocks: list[tuple[int, int, int]] = []
+    for i, j in reversed(chain):
+        if blocks:
+            start_a, start_b, length = blocks[-1]
+            if i - start_a == j - start_b and i <= start_a + length:  # the same diagonal, overlapping
+                blocks[-1] = (start_a, start_b, i + UNIQUE_RUN - start_a)
+                continue
+            if i < start_a + length or j < start_b + length:
+                continue
+        blocks.append((i, j, UNIQUE_RUN))
+    return blocks
+
+
 def align_lcs(keys: Mapping[str, Sequence[str]]) -> Columns:
     """A star alignment: every witness against the longest by an LCS diff over the keys.
 
@@ -98,17 +192,13 @@ def align_lcs(keys: Mapping[str, Sequence[str]]) -> Columns:
     with the pivot (in order) stand in the pivot token's column, the others in columns of
     their own. Witnesses too long even for that are laid out one after the other.
     """
-    from rapidfuzz.distance import Indel
-
     pivot = min(keys, key=lambda s: (-len(keys[s]), s))
     others = [s for s in sorted(keys) if s != pivot]
     matched: dict[str, dict[int, int]] = {s: {} for s in others}
     for s in others:
         if len(keys[pivot]) * len(keys[s]) > LCS_LIMIT:
             continue
-        for op in Indel.opcodes(list(keys[pivot]), list(keys[s])):
-            if op.tag == "equal":
-                matched[s].update(zip(range(op.src_start, op.src_end), range(op.dest_start, op.dest_end), strict=True))
+        matched[s] = {i: j for i, j in enumerate(diff_row(list(keys[pivot]), list(keys[s]))) if j >= 0}
     cursor = dict.fromkeys(others, 0)
     columns: Columns = []
     for i in range(len(keys[pivot])):

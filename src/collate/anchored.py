@@ -43,9 +43,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz.distance import Indel
-
-from .align import Columns, align_collatex, repetition
+from .align import Columns, align_collatex, diff_row, repetition
 from .workers import process_pool
 
 #: agreeing tokens, consecutive in every witness, that make an anchor
@@ -267,13 +265,7 @@ def _anchors(keys: dict[str, list[str]], shared_by_all: bool) -> list[Anchor]:
     # -(1 + index of the next token of s), one value along a gap
     at: dict[str, list[int]] = {}
     for s in others:
-        row = [0] * n
-        for op in Indel.opcodes(pivot, keys[s]):
-            if op.tag == "equal":
-                row[op.src_start:op.src_end] = range(op.dest_start, op.dest_end)
-            elif op.src_end > op.src_start:
-                row[op.src_start:op.src_end] = [-1 - op.dest_end] * (op.src_end - op.src_start)
-        at[s] = row
+        at[s] = diff_row(pivot, keys[s])
     rows = [at[s] for s in others]
     counts = {s: _kgram_counts(k) for s, k in keys.items()}
     anchors: list[Anchor] = []
