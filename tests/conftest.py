@@ -1,4 +1,4 @@
-"""Shared fixtures: paths to the shipped edition and to test-only (synthetic) sets."""
+"""Shared fixtures: paths to the shipped edition and to test-only (synthetic) sets; the goldens option."""
 
 from __future__ import annotations
 
@@ -30,3 +30,17 @@ def edition_copy(tmp_path: Path) -> Path:
     target = tmp_path / "witnesses"
     shutil.copytree(WITNESSES, target)
     return target
+
+
+GOLDENS = Path(__file__).resolve().parent / "goldens"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-goldens", action="store_true", default=False,
+                     help="rewrite tests/goldens/ from what collate writes now (then read the git diff)")
+
+
+@pytest.fixture
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    """Whether this run rewrites the goldens instead of comparing with them."""
+    return bool(request.config.getoption("--update-goldens"))

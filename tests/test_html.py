@@ -198,10 +198,6 @@ def test_stale_entries_are_listed(warm_springs: Collation) -> None:
     assert not _doc(html.render(warm_springs)).xpath('//section[@id="stale"]')
 
 
-def test_render_is_deterministic(warm_springs: Collation) -> None:
-    assert html.render(warm_springs) == html.render(warm_springs)
-
-
 def test_index_lists_every_set_with_counts(tmp_path: Path) -> None:
     collations = [_collate(folder) for folder in sorted(WITNESSES.iterdir()) if (folder / "set.toml").is_file()]
     doc = _doc(html.render_index(collations))
