@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from collate.config import Config
-from collate.control import collate_set, load_sets
+from collate.control import Alignment, align_set, collate_set, load_sets
 from collate.model import Collation, Witness, WitnessSet
 
 
@@ -26,18 +26,26 @@ def make_set(folder: Path, texts: dict[str, str], base: str | None = None, norma
     return folder
 
 
-def collate_texts(texts: dict[str, str], base: str | None = None, normalize: dict | None = None,
-                  engine: str | None = None) -> Collation:
-    """Collate texts in memory, without files (synthetic witnesses)."""
-    config = Config()
-    settings = dict(config.normalize)
+def text_set(texts: dict[str, str], base: str | None = None, normalize: dict | None = None) -> WitnessSet:
+    """A set of texts in memory, without files (synthetic witnesses)."""
+    settings = dict(Config().normalize)
     settings.update(normalize or {})
     witnesses = tuple(
         Witness(siglum=s, path=Path(f"{s}.txt"), text=t, display=f"{s}.txt") for s, t in texts.items()
     )
-    wset = WitnessSet(name="synthetic", path=Path("."), title="synthetic", witnesses=witnesses,
+    return WitnessSet(name="synthetic", path=Path("."), title="synthetic", witnesses=witnesses,
                       base=base or next(iter(texts)), normalize=settings)
-    return collate_set(wset, engine or config.engine)
+
+
+def collate_texts(texts: dict[str, str], base: str | None = None, normalize: dict | None = None,
+                  engine: str | None = None) -> Collation:
+    """Collate texts in memory, without files (synthetic witnesses)."""
+    return collate_set(text_set(texts, base, normalize), engine or Config().engine)
+
+
+def align_texts(texts: dict[str, str], engine: str | None = None) -> Alignment:
+    """The stages' internals (prepared witnesses, columns) for texts in memory."""
+    return align_set(text_set(texts), engine or Config().engine)
 
 
 def collate_folder(folder: Path, engine: str | None = None) -> Collation:

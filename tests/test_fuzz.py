@@ -45,8 +45,7 @@ from lxml import etree
 from collate.apparatus import annotated, read_apparatus, sync
 from collate.check import check_set
 from collate.config import Config
-from collate.control import collate_set, load_sets
-from collate.engines import align
+from collate.control import align_set, collate_set, load_sets
 from collate.model import Collation
 from collate.reporters import html as html_reporter
 from collate.reporters import json as json_reporter
@@ -214,7 +213,7 @@ def check_html(page: str) -> None:
 
 def check_positions(c: Collation) -> None:
     """Every reading's line and column (and end) point at its exact text in the witness."""
-    texts = {p.witness.siglum: p.witness.text for p in c.prepared}
+    texts = {w.siglum: w.text for w in c.witnesses}
     starts = {s: line_starts(t) for s, t in texts.items()}
 
     def offset(s: str, line: int, column: int) -> int:
@@ -261,20 +260,21 @@ def pipeline(texts: dict[str, str], normalize: dict, engine: str, encodings: dic
         folder.mkdir()
         write_set(folder, texts, normalize, encodings or {})
         c = collate_folder(folder, engine)
+        (wset,) = load_sets([folder], Config())
+        aligned = align_set(wset, engine)
         # the files read back as written; tokens give back the text; every token once, in order
         # (a BOM at the start of a UTF-8 file is not text; one the encoding adds is taken away again)
-        assert {p.witness.siglum: p.witness.text for p in c.prepared} == {
+        assert {w.siglum: w.text for w in c.witnesses} == {
             s: t.removeprefix("\ufeff") if (encodings or {}).get(s, "utf-8") == "utf-8" else t for s, t in texts.items()
         }
-        texts = {p.witness.siglum: p.witness.text for p in c.prepared}
-        for p in c.prepared:
+        texts = {w.siglum: w.text for w in c.witnesses}
+        for p in aligned.prepared:
             assert detokenize(p.lead, p.tokens) == p.witness.text
-        columns = align({p.witness.siglum: [s.key for s in p.segments] for p in c.prepared}, engine)
-        seen: dict[str, list[int]] = {p.witness.siglum: [] for p in c.prepared}
-        for _, cells in positions(c.prepared, columns):
+        seen: dict[str, list[int]] = {p.witness.siglum: [] for p in aligned.prepared}
+        for _, cells in positions(aligned.prepared, aligned.columns):
             for siglum, indices in cells.items():
                 seen[siglum].extend(indices)
-        for p in c.prepared:
+        for p in aligned.prepared:
             assert seen[p.witness.siglum] == list(range(len(p.tokens)))
         check_positions(c)
         # reports

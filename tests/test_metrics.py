@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from collate import metrics
-from helpers import collate_texts
+from helpers import align_texts, collate_texts
 
 DARWIN = Path(__file__).resolve().parent.parent / "benchmarks" / "darwin-origin-ch1"
 
@@ -19,20 +19,20 @@ DARWIN = Path(__file__).resolve().parent.parent / "benchmarks" / "darwin-origin-
 def test_long_witnesses_are_measured_in_pieces_with_the_whole_texts_figures(monkeypatch: pytest.MonkeyPatch) -> None:
     texts = {s: (DARWIN / f"{s}.txt").read_text(encoding="utf-8") for s in ("1859", "1866")}
     collation = collate_texts(texts)
+    aligned = align_texts(texts)
     (m,) = collation.metrics
-    a, b = collation.prepared
+    a, b = aligned.prepared
     assert len(metrics._plain(a)) * len(metrics._plain(b)) > metrics.EXACT  # cut into pieces
-    assert metrics._agreement(a, b, list(collation.columns), metrics._segment_texts(a),
+    assert metrics._agreement(a, b, list(aligned.columns), metrics._segment_texts(a),
                               metrics._segment_texts(b))[1]  # there are places to cut
     monkeypatch.setattr(metrics, "EXACT", float("inf"))
-    assert metrics.all_metrics(collation.prepared, list(collation.columns)) == (m,)
+    assert metrics.all_metrics(aligned.prepared, list(aligned.columns)) == (m,)
     assert (m.cer, m.wer) == (0.0729, 0.0856)
 
 
 def test_plain_offsets_point_into_the_collapsed_text() -> None:
     text = "  Natural\tselection,\n\n  acts   only  by  the  preservation.\n"
-    collation = collate_texts({"A": text, "B": "Natural selection acts by the preservation."})
-    a = collation.prepared[0]
+    a = align_texts({"A": text, "B": "Natural selection acts by the preservation."}).prepared[0]
     plain = metrics._plain(a)
     assert [plain[o:o + len(t.text)] for o, t in zip(metrics._plain_offsets(a), a.tokens, strict=True)] == \
         [t.text for t in a.tokens]

@@ -19,17 +19,17 @@ import pytest
 from collate import anchored
 from collate.align import align_collatex, repetition
 from collate.engines import align
+from collate.model import Collation
 from helpers import collate_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 LETTER = (ROOT / "witnesses" / "1933-11-23-roosevelt-to-litvinov" / "app.txt").read_text(encoding="utf-8")
 
 
-def _conserved(collation) -> None:  # type: ignore[no-untyped-def]
-    """Every segment of every witness in exactly one column, in order."""
-    for p in collation.prepared:
-        siglum = p.witness.siglum
-        assert [c[siglum] for c in collation.columns if siglum in c] == list(range(len(p.segments)))
+def _conserved(collation: Collation) -> None:
+    """Every token of every witness in exactly one cell of the alignment table, in order."""
+    for w, row in zip(collation.witnesses, collation.table, strict=True):
+        assert [t.index for cell in row if cell for t in cell] == list(range(w.tokens))
 
 
 def test_repetition_counts_what_collatex_enumerates() -> None:

@@ -29,20 +29,22 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .align import Columns
 from .apparatus import SyncReport, annotated, apparatus_path, read_apparatus, sync
 from .check import CheckResult, check
 from .config import Config, config_for, validate_classes
-from .engines import align
+from .engines import DEFAULT_ENGINE, align
 from .errors import CollateError, WitnessError
 from .loaders import load_any
 from .metrics import all_metrics
-from .model import Collation, WitnessSet, WitnessSummary
-from .normalize import compile_rules, prepare_set
+from .model import Collation, Prepared, WitnessSet, WitnessSummary
+from .normalize import Rules, compile_rules, prepare_set
 from .reporters import DEFAULT_FORMATS, reporters_for, write_output
 from .reporters.html import FORMAT as HTML
 from .reporters.html import IndexRow, index_row, render_index_rows
 from .reporters.text import summary
 from .sources import display_path
+from .table import alignment_table
 from .variants import find_variants
 from .witness import discover, read_witness
 from .workers import call_writing, process_pool
@@ -79,19 +81,41 @@ def _distinct_names(sets: list[WitnessSet]) -> None:
             )
 
 
-def collate_set(wset: WitnessSet, engine: str = "anchored") -> Collation:
-    """Collate one set: the single function from witnesses to a :class:`Collation`."""
+@dataclass(frozen=True)
+class Alignment:
+    """A set's witnesses prepared (tokenized, normalized) and aligned: the stages' internals.
+
+    What :func:`collate_set` builds the :class:`Collation` from; tests that hold
+    the alignment to its invariants read it too. Reporters never see it.
+    """
+
+    #: the base first, the others as the set lists them: the order reports show them in
+    prepared: tuple[Prepared, ...]
+    #: each column maps a siglum to the index of its segment (empty for a single witness)
+    columns: Columns
+    rules: Rules
+
+
+def align_set(wset: WitnessSet, engine: str = DEFAULT_ENGINE) -> Alignment:
+    """Tokenize, normalize and align one set's witnesses."""
     rules = compile_rules(wset.normalize, display_path(wset.manifest) if wset.manifest else wset.name)
-    # the base first, the others as listed: the order reports show them in
     ordered = sorted(wset.witnesses, key=lambda w: w.siglum != wset.base)
-    prepared = prepare_set(ordered, rules)
+    prepared = tuple(prepare_set(ordered, rules))
+    columns: Columns = []
     if len(prepared) > 1:
-        keys = {p.witness.siglum: [s.key for s in p.segments] for p in prepared}
-        columns = align(keys, engine)
-        variants = find_variants(prepared, columns, rules, wset.base)
+        columns = align({p.witness.siglum: [s.key for s in p.segments] for p in prepared}, engine)
+    return Alignment(prepared, columns, rules)
+
+
+def collate_set(wset: WitnessSet, engine: str = DEFAULT_ENGINE) -> Collation:
+    """Collate one set: the single function from witnesses to a :class:`Collation`."""
+    aligned = align_set(wset, engine)
+    prepared, columns = list(aligned.prepared), aligned.columns
+    if len(prepared) > 1:
+        variants = find_variants(prepared, columns, aligned.rules, wset.base)
         metrics = all_metrics(prepared, columns)
     else:
-        variants, metrics, columns = [], (), []
+        variants, metrics = [], ()
     summaries = tuple(
         WitnessSummary(
             siglum=p.witness.siglum,
@@ -112,8 +136,7 @@ def collate_set(wset: WitnessSet, engine: str = "anchored") -> Collation:
         variants=tuple(variants),
         metrics=metrics,
         engine=engine,
-        prepared=tuple(prepared),
-        columns=tuple(columns),
+        table=alignment_table(prepared, columns),
     )
 
 

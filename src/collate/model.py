@@ -8,6 +8,7 @@ the way coverage.py keeps one data model and many reporters.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .sources import SourceMap
@@ -127,13 +128,15 @@ class Prepared:
     segments: tuple[Segment, ...]
     lead: str = ""
 
+    @cached_property
+    def _keys_by_start(self) -> dict[int, str]:
+        # derived once from ``segments`` (a cached_property fills the instance's
+        # __dict__ itself: the frozen fields are never assigned)
+        return {s.start: s.key for s in self.segments}
+
     def key_at(self, token: int) -> str | None:
         """The key of the segment that starts at token index ``token``."""
-        starts = self.__dict__.get("_starts")
-        if starts is None:
-            starts = {s.start: s.key for s in self.segments}
-            object.__setattr__(self, "_starts", starts)
-        return starts.get(token)
+        return self._keys_by_start.get(token)
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +202,22 @@ class WitnessSummary:
     text: str = field(default="", repr=False)
 
 
+@dataclass(frozen=True, slots=True)
+class TableToken:
+    """A token in a cell of the alignment table."""
+
+    #: its index in the witness's tokens
+    index: int
+    #: as written, with the whitespace after it
+    text: str
+    #: the normalized form it was aligned on (its text, when it is not aligned on its own)
+    key: str
+
+
+#: one witness's row of the alignment table: a cell per column, None where it has nothing
+TableRow = tuple[tuple[TableToken, ...] | None, ...]
+
+
 @dataclass(frozen=True)
 class Collation:
     """The result for one set: what every reporter and ``check`` read."""
@@ -216,10 +235,9 @@ class Collation:
     #: corrections on record: ``error`` entries whose variant is gone (the witness
     #: was fixed), as apparatus lists them; reports print them as errata
     corrections: tuple[dict, ...] = ()
-    prepared: tuple[Prepared, ...] = field(default=(), repr=False, compare=False)
-    #: the alignment: each column maps a siglum to the index of its segment in
-    #: ``prepared`` (align.Columns); for reporters that show the whole table
-    columns: tuple[dict[str, int], ...] = field(default=(), repr=False, compare=False)
+    #: the alignment as a table, one row per witness (in ``witnesses`` order), for
+    #: reporters that show the whole table (CollateX's JSON)
+    table: tuple[TableRow, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def single(self) -> bool:

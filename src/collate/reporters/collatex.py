@@ -25,42 +25,28 @@ The witnesses are listed base first, as in every collate report.
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from ..model import Collation, Prepared, Token
-from ..variants import positions
+from ..model import Collation, TableToken
 
 FORMAT = "collatex"
 SUFFIX = ".collatex.json"
 
 
-def _token(p: Prepared, index: int, segment_keys: dict[int, str]) -> dict:
-    token: Token = p.tokens[index]
-    return {
-        "_sigil": p.witness.siglum,
-        "_token_array_position": index,
-        "n": segment_keys.get(index, token.text),
-        "t": token.text + token.space,
-    }
+def _token(siglum: str, token: TableToken) -> dict[str, Any]:
+    return {"_sigil": siglum, "_token_array_position": token.index, "n": token.key, "t": token.text}
 
 
-def table(c: Collation) -> dict:
+def table(c: Collation) -> dict[str, Any]:
     """The table as plain data (the reporter and tests share it)."""
-    prepared = list(c.prepared)
-    sigla = [p.witness.siglum for p in prepared]
-    keys = {p.witness.siglum: {s.start: s.key for s in p.segments} for p in prepared}
-    by_siglum = {p.witness.siglum: p for p in prepared}
-    if c.single or not c.columns:
-        cells_by_column = [{s: [i]} for s, p in by_siglum.items() for i in range(len(p.tokens))]
-    else:
-        cells_by_column = [cells for _, cells in positions(prepared, list(c.columns))]
-    rows: dict[str, list] = {s: [] for s in sigla}
-    for cells in cells_by_column:
-        if not any(cells.get(s) for s in sigla):
-            continue
-        for s in sigla:
-            indices = cells.get(s)
-            rows[s].append([_token(by_siglum[s], i, keys[s]) for i in indices] if indices else None)
-    return {"witnesses": sigla, "table": [rows[s] for s in sigla]}
+    sigla = [w.siglum for w in c.witnesses]
+    return {
+        "witnesses": sigla,
+        "table": [
+            [[_token(s, t) for t in cell] if cell else None for cell in row]
+            for s, row in zip(sigla, c.table, strict=True)
+        ],
+    }
 
 
 def render(c: Collation) -> str:
