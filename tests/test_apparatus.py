@@ -50,7 +50,7 @@ def _variant(c, vid):
 
 def test_a_new_file_gets_every_variant_and_a_second_sync_changes_nothing(fresh, tmp_path: Path) -> None:
     report = sync(fresh)
-    assert report.written and report.added == [v.id for v in fresh.variants] and len(report.added) == 7
+    assert report.written and report.added == [v.id for v in fresh.variants] and len(report.added) == 6
     path = tmp_path / "apparatus.toml"
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# Apparatus of Roosevelt to Litvinov, Warm Springs, 23 November 1933:")
@@ -62,7 +62,7 @@ def test_a_new_file_gets_every_variant_and_a_second_sync_changes_nothing(fresh, 
     assert entries[TO_KALININ].context == ("that you will convey", "President Kalinin my greetings")
     mtime = path.stat().st_mtime_ns
     again = sync(fresh)
-    assert not again.written and not again.changed and again.unchanged == 7
+    assert not again.written and not again.changed and again.unchanged == 6
     assert path.read_text(encoding="utf-8") == text and path.stat().st_mtime_ns == mtime
 
 
@@ -139,7 +139,7 @@ def test_bom_and_permissions_are_kept(fresh, tmp_path: Path) -> None:
     data = path.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf# mine\n")
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
-    assert len(read_apparatus(tmp_path).entries) == 7
+    assert len(read_apparatus(tmp_path).entries) == 6
 
 
 @pytest.mark.parametrize("text, line, column, message", [
@@ -170,4 +170,4 @@ def test_render_is_pure_and_stable(fresh, tmp_path: Path) -> None:
     first, report = render(fresh, None, tmp_path / "apparatus.toml")
     second, again = render(fresh, first, tmp_path / "apparatus.toml")
     assert second == first and not again.changed and not (tmp_path / "apparatus.toml").exists()
-    assert len(report.added) == 7
+    assert len(report.added) == 6

@@ -6,16 +6,26 @@ from functools import lru_cache
 
 import regex
 from diff_match_patch import diff_match_patch
+from rapidfuzz import fuzz
 
 #: readings longer than this (characters, either side) are diffed word by word first
 LONG_DIFF = 100
 
 
+#: rapidfuzz ratio at which two runs of words are one text written differently
+ALIKE = 60
+
 _WORD = regex.compile(r"\s+|\w+|[^\w\s]")
 
 
 def _word_diff(dmp: diff_match_patch, a: str, b: str) -> list[tuple[int, str]]:
-    """Words first, then characters within each changed run of words.
+    """Words first, then characters within each changed run of words that are alike.
+
+    A run of words replaced by different words ("latter fact were found" by
+    "only throws far backwards") is shown whole: a character diff of the two
+    would show the letters they share by chance ("r ", "ac") as kept. A run
+    written alike (:data:`ALIKE`: "civilization" / "civilisation") shows the
+    letters that changed.
 
     diff-match-patch's own speed-up of this kind, its line mode, is no help for
     a reading that is one long paragraph, and a plain character diff of two
@@ -36,6 +46,7 @@ def _word_diff(dmp: diff_match_patch, a: str, b: str) -> list[tuple[int, str]]:
 
     coarse = dmp.diff_main(encode(a), encode(b), False)
     dmp.diff_charsToLines(coarse, words)
+    dmp.diff_cleanupSemantic(coarse)  # a lone "the" both keep does not cut a rewritten clause
     out: list[tuple[int, str]] = []
     deleted = inserted = ""
     for op, text in [*coarse, (dmp.DIFF_EQUAL, "")]:
@@ -44,8 +55,10 @@ def _word_diff(dmp: diff_match_patch, a: str, b: str) -> list[tuple[int, str]]:
         elif op == dmp.DIFF_INSERT:
             inserted += text
         else:
-            if deleted and inserted:
+            if deleted and inserted and fuzz.ratio(deleted, inserted) >= ALIKE:
                 out.extend(dmp.diff_main(deleted, inserted, False))
+            elif deleted and inserted:  # different words: letters they share are chance
+                out.extend([(dmp.DIFF_DELETE, deleted), (dmp.DIFF_INSERT, inserted)])
             elif deleted:
                 out.append((dmp.DIFF_DELETE, deleted))
             elif inserted:

@@ -29,6 +29,8 @@ class Unit:
     before_ctx: list[str]
     after_ctx: list[str]
     start: int  # position index, for ordering and reach
+    #: every witness has the same word here, written differently ("United States" / "U. S.")
+    matched: bool = False
 
 
 #: a position that holds tokens: its index, is it a column, its cells and each witness's text
@@ -82,7 +84,7 @@ def runs(
                 units.append(current)
                 current = None
             if current is None:
-                current = Unit({s: [] for s in sigla}, {}, context[-CONTEXT_WORDS:], [], index)
+                current = Unit({s: [] for s in sigla}, {}, context[-CONTEXT_WORDS:], [], index, matched)
                 current_matched, current_stretch = matched, stretch
             for s in sigla:
                 current.tokens[s].extend(cells.get(s, ()))

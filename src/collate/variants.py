@@ -1,8 +1,8 @@
 """From aligned columns to variation units: the stages composed.
 
 :mod:`.positions` walks the alignment token by token, :mod:`.units` cuts the
-runs of disagreement into units, :mod:`.split` parts readings that have nothing
-in common, and each unit becomes a :class:`Variant` here: its readings
+runs of disagreement into units, :mod:`.rewrites` joins the units of one
+rewritten passage, and each unit becomes a :class:`Variant` here: its readings
 (:mod:`.readings`), kind, classes (:mod:`.classify`), character diffs
 (:mod:`.chardiff`) and id (:mod:`.ids`). Additions and omissions of the same
 text are then paired as transpositions (:mod:`.transpose`).
@@ -21,8 +21,8 @@ from .normalize import Rules
 from .orthography import Orthography
 from .positions import positions
 from .readings import collapse, reading
+from .rewrites import join_rewrites
 from .sources import line_starts
-from .split import split_unrelated
 from .transpose import transpositions
 from .units import Unit, runs
 
@@ -39,13 +39,12 @@ def find_variants(
     by_siglum = {p.witness.siglum: p for p in prepared}
     sigla = [p.witness.siglum for p in prepared]
     table = positions(prepared, columns)
-    units = runs(table, by_siglum, rules, sigla)
+    units = join_rewrites(runs(table, by_siglum, rules, sigla), by_siglum, sigla)
     starts = {s: line_starts(p.witness.text) for s, p in by_siglum.items()}
-    parts = [part for unit in units for part in split_unrelated(unit, by_siglum, rules, base, sigla)]
     orthography = Orthography.of_set(prepared, rules) if rules.orthography else None
-    variants = unique_ids([_variant(part, by_siglum, starts, rules, base, sigla, orthography) for part in parts],
+    variants = unique_ids([_variant(unit, by_siglum, starts, rules, base, sigla, orthography) for unit in units],
                           by_siglum[base])
-    return transpositions(variants, parts)
+    return transpositions(variants, units)
 
 
 def _variant(

@@ -1,0 +1,181 @@
+"""A rewritten passage, one unit: agreement on a lone function word does not cut it.
+
+Two witnesses that rewrite a sentence still share some of its commonest words:
+Darwin's 1859 "Even if this latter fact were found more strictly and generally
+true than seems to me to be the case" against 1866's "But this only throws far
+backwards the history of civilization, and shows that animals were
+domesticated at a much earlier period than has hitherto been supposed. The
+lake-inhabitants". The aligner matches "this", "and", "than", "the"/"The", and
+the walk over its columns cuts the rewrite into a dozen variants, one of them a
+fake accidental. An editor writes one unit for the passage and shows the words
+that changed inside it.
+
+The mechanism is diff-match-patch's ``diff_cleanupSemantic`` at word level:
+an equality no larger than the changes on both sides of it is not worth
+keeping, and is folded into one change with them, cascading. Here size is
+counted in words and the equality must be *light*: at most
+:data:`MAX_SEPARATOR` words, each one of the language's function words
+(Zipf frequency of at least :data:`LIGHT_ZIPF` in ``wordfreq``: "the", "and",
+"this", "than", "which", "may", not "man", "fact", "believe"), punctuation and markers
+counting for nothing, and no paragraph break among them. A content word both versions keep ("geologists"), or a
+run of more agreeing words than that, is agreement an editor sees and still
+separates two changes. Two *small* changes stay apart whatever separates them
+(both sides must have at least :data:`MIN_SIDE` words in some witness, one side
+:data:`MIN_LONG`): "look to] compare" and "much more] more" are two variants.
+And the two changes must be made by the same witnesses against the same
+others (their groupings agree on some split of the witnesses), so a heading
+one edition adds is not glued to a verb another edition changes next to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+import regex
+
+from .model import Prepared
+from .units import Unit
+
+#: a blank line in the space after a token: a paragraph ends there
+_PARAGRAPH = regex.compile(r"\n[^\S\n]*\n")
+
+#: how many agreeing words (all light) a rewrite may swallow between two changes
+MAX_SEPARATOR = 3
+#: on wordfreq's Zipf scale, about the language's 120 commonest words, where its
+#: function words are ("the" 7.7, "which" 6.3, "than" 6.1, "may" 5.98); "man"
+#: 5.8, "believe" 5.5, "dog" 5.1 are content words
+LIGHT_ZIPF = 5.9
+#: words (in the witness that has most) each change must have to be joined
+MIN_SIDE = 2
+#: ... and the larger of the two: a rewrite, not two small changes
+MIN_LONG = 4
+
+
+def join_rewrites(units: list[Unit], by_siglum: dict[str, Prepared], sigla: list[str],
+                  language: str = "en") -> list[Unit]:
+    """``units`` with each rewritten passage joined into one unit, in order.
+
+    A stack, as ``diff_cleanupSemantic`` goes back to the previous equality
+    after a merge: each unit is pushed, then joined with an earlier one for as
+    long as the rule allows, so a long rewrite folds up in one linear pass.
+    """
+    out: list[Unit] = []
+    for unit in units:
+        out.append(unit)
+        while (k := _partner(out, by_siglum, sigla, language)) is not None:
+            joined = _join(out[k], out[-1], sigla)
+            del out[k:]
+            out.append(joined)
+    return out
+
+
+def _partner(out: list[Unit], by_siglum: dict[str, Prepared], sigla: list[str], language: str) -> int | None:
+    """The index of the unit the last one joins with, or None.
+
+    Units between the two (a "the" against "The", a comma dropped) are part
+    of what separates them, and must be light like the agreeing words. A unit
+    where every witness has the same word written differently ("United States"
+    / "U. S.") is agreement on that word, never a side of a rewrite.
+    """
+    right = out[-1]
+    right_size = _size(right, by_siglum, sigla)
+    if right_size < MIN_SIDE or right.matched:
+        return None
+    for k in range(len(out) - 2, -1, -1):
+        left = out[k]
+        between = _separator(left, right, by_siglum, sigla, language)
+        if between is None:
+            return None
+        if between < 0:  # next to it with nothing between: a cut made on purpose
+            continue
+        left_size = _size(left, by_siglum, sigla)
+        if (
+            not left.matched
+            and left_size >= MIN_SIDE
+            and max(left_size, right_size) >= MIN_LONG
+            and between <= min(left_size, right_size)
+            and _same_sides(left, right, by_siglum, sigla)
+        ):
+            return k
+    return None
+
+
+def _size(unit: Unit, by_siglum: dict[str, Prepared], sigla: list[str]) -> int:
+    """Words in the unit, in the witness that has most."""
+    return max(sum(1 for i in unit.tokens[s] if by_siglum[s].roles[i] == "word") for s in sigla)
+
+
+def _start(unit: Unit, siglum: str) -> int:
+    tokens = unit.tokens[siglum]
+    return tokens[0] if tokens else unit.after[siglum]
+
+
+def _separator(left: Unit, right: Unit, by_siglum: dict[str, Prepared], sigla: list[str],
+               language: str) -> int | None:
+    """How many words stand between two units (most in any witness), or None if too many or not light.
+
+    A paragraph break between them is never light: a rewrite is drawn
+    paragraph by paragraph. -1 when no token stands between them: the walk over the columns cut there
+    on purpose (a word written alike kept apart from a long omission next to
+    it, or from words added next to it), and that cut is not undone here; the
+    unit may still stand inside what separates two others.
+    """
+    most = 0
+    tokens = 0
+    for s in sigla:
+        p = by_siglum[s]
+        words = 0
+        first, end = left.after[s], _start(right, s)
+        if first < end and any(_PARAGRAPH.search(p.tokens[i].space) for i in range(max(first - 1, 0), end)):
+            return None
+        for i in range(first, end):
+            tokens += 1
+            if p.roles[i] != "word":
+                continue
+            words += 1
+            if words > MAX_SEPARATOR or not _light(p.tokens[i].text, language):
+                return None
+        most = max(most, words)
+    return most if tokens else -1
+
+
+@lru_cache(maxsize=65536)
+def _light(word: str, language: str) -> bool:
+    """One of the language's commonest words ("the", "and", "than"): agreement on it is chance."""
+    from wordfreq import zipf_frequency  # imported on first use: it costs start-up
+
+    return zipf_frequency(word, language, wordlist="small") >= LIGHT_ZIPF
+
+
+def _same_sides(left: Unit, right: Unit, by_siglum: dict[str, Prepared], sigla: list[str]) -> bool:
+    """Do some witnesses stand against the others at both units?
+
+    Each unit groups the witnesses by reading; joining every two witnesses that
+    read alike at either unit must leave more than one group, else the two
+    changes are made by different witnesses and are two variants.
+    """
+    parent = {s: s for s in sigla}
+
+    def find(s: str) -> str:
+        while parent[s] != s:
+            parent[s] = parent[parent[s]]
+            s = parent[s]
+        return s
+
+    for unit in (left, right):
+        first: dict[tuple[str, ...], str] = {}
+        for s in sigla:
+            p = by_siglum[s]
+            reading = tuple(p.tokens[i].text for i in unit.tokens[s])
+            other = first.setdefault(reading, s)
+            parent[find(s)] = find(other)
+    return len({find(s) for s in sigla}) > 1
+
+
+def _join(left: Unit, right: Unit, sigla: Sequence[str]) -> Unit:
+    """One unit from ``left`` to ``right``, with every token between them."""
+    tokens = {
+        s: [*left.tokens[s], *range(left.after[s], _start(right, s)), *right.tokens[s]] for s in sigla
+    }
+    return Unit(tokens, dict(right.after), left.before_ctx, right.after_ctx, left.start)

@@ -1,0 +1,70 @@
+"""Rewritten passages are one variant; small changes stay apart (real texts: Darwin, chapter 1)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import collate_texts
+
+DARWIN = Path(__file__).resolve().parent.parent / "benchmarks" / "darwin-origin-ch1"
+EDITIONS = ("1859", "1860", "1861", "1866", "1869", "1872")
+
+
+def paragraph(edition: str, words: str) -> str:
+    """The paragraph of one edition that contains ``words``."""
+    text = (DARWIN / f"{edition}.txt").read_text(encoding="utf-8")
+    (found,) = [p for p in text.split("\n\n") if words in p]
+    return found
+
+
+def test_the_rewritten_sentences_about_egypt_are_one_variant() -> None:
+    """1859/1860 "Even if this latter fact … existed in Egypt?" against 1866–1872 "But this only throws …".
+
+    The aligner matches "this", "and", "than", "the"/"The" inside the rewrite;
+    they no longer cut it (22 variants before, one a fake accidental the/The).
+    """
+    texts = {e: paragraph(e, "Even if this latter fact") for e in ("1859", "1860")}
+    texts |= {e: paragraph(e, "But this only throws far backwards") for e in ("1866", "1869", "1872")}
+    collation = collate_texts(texts)
+    start = texts["1859"].index("Even if this latter")
+    end = texts["1859"].index("existed in Egypt?") + len("existed in Egypt?")
+    inside = [v for v in collation.variants
+              if v.readings["1859"].offset < end and v.readings["1859"].end_offset > start]
+    assert len(inside) <= 3
+    rewrite = inside[0]
+    assert rewrite.kind == "substitution" and rewrite.substantive and rewrite.classes == ()
+    assert rewrite.readings["1859"].text.startswith("Even if this latter fact were found more strictly")
+    assert rewrite.readings["1859"].text.endswith("existed in Egypt?")
+    assert rewrite.readings["1866"].text.startswith("But this only throws far backwards the history of civilization")
+    assert rewrite.groups[0] == ("1859", "1860") and len(rewrite.groups) == 4  # 1866, 1869, 1872 differ too
+    # no fake accidental inside: every variant there is substantive
+    assert all(v.substantive for v in inside)
+    # the diff shows the words that changed, not letters shared by chance ("r ", "ac")
+    assert all(len(text) > 3 for op, text in rewrite.diffs["1866"] if op == 0)
+    first_op, first_text = rewrite.diffs["1866"][0]
+    assert first_op == -1 and first_text.startswith("Even if this latter fact were found more strictly")
+    # inside the later editions' text the word-level differences are shown
+    assert (-1, "z") in rewrite.diffs["1872"] or any(op == 1 and "civilisation" in t for op, t in rewrite.diffs["1872"])
+
+
+def test_short_agreeing_words_still_separate_small_changes() -> None:
+    """ "look to] compare" and "much more] more" are two variants each, not glued to their neighbours."""
+    texts = {e: paragraph(e, "WHEN we") for e in EDITIONS}
+    readings = [{s: r.text for s, r in v.readings.items()} for v in collate_texts(texts).variants]
+    assert {"1859": "look to", "1860": "look to", "1861": "look to", "1866": "look to",
+            "1869": "compare", "1872": "compare"} in readings
+    assert {"1859": "much more", "1860": "more", "1861": "more", "1866": "more", "1869": "", "1872": "more"} in readings
+
+
+def test_a_content_word_both_keep_separates_two_rewrites() -> None:
+    """Synthetic: agreement on "geologists" is agreement an editor sees; on "the" it is not."""
+    kept = collate_texts({
+        "A": "Since the discovery of flint tools in France and England all geologists believe that man in a barbarous condition existed long ago",
+        "B": "Since the discovery of flint tools in many parts of the world all geologists believe that barbarian man existed long ago",
+    })
+    assert kept.variants and not any("geologists" in v.readings["A"].text for v in kept.variants)
+    chance = collate_texts({
+        "A": "It was found more strictly and generally true than seems to me the case in Egypt long ago",
+        "B": "It was only throwing far backwards the history and showing animals tamed much earlier in Egypt long ago",
+    })
+    assert len(chance.variants) == 1
