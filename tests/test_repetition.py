@@ -46,9 +46,11 @@ def test_one_word_written_20000_times_against_a_short_line(engine: str, caplog: 
         collation = collate_texts({"A": "the " * 20_000 + "\n", "B": "the letter was sent\n"}, engine=engine)
     assert time.monotonic() - start < 60
     _conserved(collation)
-    assert [(v.kind, {s: len(r.text) for s, r in v.readings.items()}) for v in collation.variants] == [
-        ("omission", {"A": 4 * 19_999 - 1, "B": 0}), ("addition", {"A": 0, "B": len("letter was sent")}),
-    ]
+    # one place, one substitution: the "the"s B lacks and the words it has instead (where the one
+    # "the" B has is matched is the engine's guess; a lone "the" between them does not cut it)
+    (variant,) = collation.variants
+    assert variant.kind == "substitution" and variant.readings["B"].text.endswith("letter was sent")
+    assert len(variant.readings["A"].text) >= 4 * 19_999 - 1
     if engine == "collatex":  # over whole witnesses there is no run to cut at: the diff, and a warning
         assert "is too repetitive for CollateX: aligned by a word diff instead" in caplog.text
 
