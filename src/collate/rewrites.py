@@ -14,10 +14,11 @@ The mechanism is diff-match-patch's ``diff_cleanupSemantic`` at word level:
 an equality no larger than the changes on both sides of it is not worth
 keeping, and is folded into one change with them, cascading. Here size is
 counted in words and the equality must be *light*: at most
-:data:`MAX_SEPARATOR` words, each one of the language's function words
-(Zipf frequency of at least :data:`LIGHT_ZIPF` in ``wordfreq``: "the", "and",
-"this", "than", "which", "may", not "man", "fact", "believe"), punctuation and markers
-counting for nothing, and no paragraph break among them. A content word both versions keep ("geologists"), or a
+:data:`MAX_SEPARATOR` words, each one of the language's function words (Zipf
+frequency of at least :data:`LIGHT_ZIPF` in ``wordfreq``, for the set's
+``language``: "the", "and", "this", "than", "which", "may", not "man", "fact",
+"believe"), punctuation and markers counting for nothing, and no paragraph
+break among them. A content word both versions keep ("geologists"), or a
 run of more agreeing words than that, is agreement an editor sees and still
 separates two changes. Two *small* changes stay apart whatever separates them
 (both sides must have at least :data:`MIN_SIDE` words in some witness, one side

@@ -39,7 +39,7 @@ def find_variants(
     by_siglum = {p.witness.siglum: p for p in prepared}
     sigla = [p.witness.siglum for p in prepared]
     table = positions(prepared, columns)
-    units = join_rewrites(runs(table, by_siglum, rules, sigla), by_siglum, sigla)
+    units = join_rewrites(runs(table, by_siglum, rules, sigla), by_siglum, sigla, rules.language)
     starts = {s: line_starts(p.witness.text) for s, p in by_siglum.items()}
     orthography = Orthography.of_set(prepared, rules) if rules.orthography else None
     variants = unique_ids([_variant(unit, by_siglum, starts, rules, base, sigla, orthography) for unit in units],
