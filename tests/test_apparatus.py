@@ -54,7 +54,7 @@ def test_a_new_file_gets_every_variant_and_a_second_sync_changes_nothing(fresh, 
     path = tmp_path / "apparatus.toml"
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# Apparatus of Roosevelt to Litvinov, Warm Springs, 23 November 1933:")
-    assert (f'[variants.{TO_KALININ}]\nnumber = 4\nat = "frus-1933-39-d46.txt:2:292"\nstatus = "unreviewed"\n'
+    assert (f'[variants.{TO_KALININ}]\nnumber = 3\nat = "frus-1933-39-d46.txt:2:292"\nstatus = "unreviewed"\n'
             'readings = {FRUS = "to", APP = ""}\ncontext = ["that you will convey", "President Kalinin my greetings"]\n'
             in text)
     entries = read_apparatus(tmp_path).entries
@@ -127,7 +127,7 @@ def test_a_readings_subtable_is_renamed_with_its_entry(collation, tmp_path: Path
     report = sync(replace(collation, path=tmp_path))
     assert report.reattached == [("0123456789", TO_KALININ)]
     text = path.read_text(encoding="utf-8")
-    assert text.startswith(f'[variants.{TO_KALININ}]\nnumber = 4\nat = "frus-1933-39-d46.txt:2:292"\n')
+    assert text.startswith(f'[variants.{TO_KALININ}]\nnumber = 3\nat = "frus-1933-39-d46.txt:2:292"\n')
     assert f'status = "recorded"\n\n[variants.{TO_KALININ}.readings]\nFRUS = "to"\nAPP = ""\n' in text
 
 
