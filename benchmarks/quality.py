@@ -534,6 +534,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     total = Score("total")
     scores = []
+    unknown = set(args.corpus) - {p.stem for p in gold_files()}
+    if unknown:
+        print(f"quality.py: no gold for {', '.join(sorted(unknown))} in {GOLD}", file=sys.stderr)
+        return 2
     for path in gold_files(args.corpus):
         try:
             gold = load_gold(path)
