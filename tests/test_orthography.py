@@ -117,7 +117,7 @@ def test_two_words_of_the_language_stay_substantive(written: str, printed: str) 
 @pytest.mark.parametrize(
     ("old", "new"),
     [("connexion", "connection"), ("shew", "show"), ("colour", "color"), ("dissapointed", "disappointed"),
-     ("fill'd", "filled"), ("pray'd", "prayed")],
+     ("fill'd", "filled"), ("pray'd", "prayed"), ("practis'd", "practiced")],
 )
 def test_old_regional_misspelt_and_elided_forms_are_spelling(old: str, new: str) -> None:
     # synthetic: the form set into Darwin's sentence in one witness, its spelling in the other

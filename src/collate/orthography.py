@@ -5,8 +5,10 @@ are one word spelt two ways (an accidental) when
 
 * **elision** (``elision``): one form writes an apostrophe for one to three
   letters of the other, and the other is a word: ``fill'd``/``filled``,
-  ``pray'd``/``prayed``, ``o'er``/``over`` (a pair where only one form has an
-  apostrophe is this rule's alone);
+  ``pray'd``/``prayed``, ``o'er``/``over``; or the form with an "e" for the
+  apostrophe is a word that the rules below make a spelling of the other
+  (``practis'd``/``practiced``: ``practised`` against ``practiced``). A pair
+  where only one form has an apostrophe is this rule's alone;
 * **misspelling** (``misspelling``): exactly one of them is a word of the
   set's language (a dictionary accepts it, or every witness of the set writes
   it somewhere): ``dissapointed``/``disappointed``, ``Thür``/``Tür``,
@@ -128,6 +130,11 @@ def _judge(a: str, b: str, a_in_set: bool, b_in_set: bool, rules: Rules) -> str 
         if rules.elision:
             for short, full, full_in_set in ((fa, b, b_in_set), (fb, a, a_in_set)):
                 if _elided(short, folded(full)) and (full_in_set or accepted_by(full, language)):
+                    return "elision"
+                # the elision of another spelling: "practis'd" is "practised", a spelling of "practiced"
+                restored = short.replace(_APOSTROPHE, "e")
+                if (_APOSTROPHE in short and accepted_by(restored, language)
+                        and _judge(restored, full, False, full_in_set, rules) is not None):
                     return "elision"
         return None
     if not near(fa, fb):
