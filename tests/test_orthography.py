@@ -170,6 +170,15 @@ def test_an_ocr_set_does_not_turn_misreadings_into_spelling() -> None:
     assert [v[1] for v in classes_of({"OCR": ocr, "GT": HABIT})] == [("spelling",), (), ()]
 
 
+def test_an_ocr_set_keeps_a_word_with_a_mark_misread_inside_it_whole() -> None:
+    # synthetic OCR: guillemets and a comma read inside words of Darwin's sentence
+    ocr = HABIT.replace("inherited", "inher»ited").replace("flowering", "flow,ering")
+    assert classes_of({"OCR": ocr, "GT": HABIT}, ocr=True) == [
+        ("substitution", ("punctuation",), False, {"OCR": "inher»ited", "GT": "inherited"}),
+        ("substitution", ("punctuation",), False, {"OCR": "flow,ering", "GT": "flowering"}),
+    ]
+
+
 def test_near_identical_is_a_small_edit_for_the_length() -> None:
     assert near("shew", "show") and near("connexion", "connection") and near("dissapointed", "disappointed")
     assert not near("till", "until") and not near("own", "old")

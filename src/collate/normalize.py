@@ -102,6 +102,8 @@ class Rules:
     misspelling: bool = True
     elision: bool = True
     variant_spelling: bool = True
+    #: an OCR set: misspelling off, and a punctuation mark read inside a word ("wo»rd") does not split it
+    ocr: bool = False
     #: the editor's transcription sigla (a regular expression), or None
     marks: str | None = None
     #: spellings of one word found by orthography.py for one variant: spelling_key -> canonical
@@ -172,6 +174,7 @@ def compile_rules(settings: dict, path: object = None) -> Rules:
         ampersand=settings.get("ampersand", True),
         # an OCR set's non-words are misreadings, not spellings (README, "How spelling is decided")
         misspelling=settings.get("misspelling", True) and not settings.get("ocr", False),
+        ocr=settings.get("ocr", False),
         elision=settings.get("elision", True),
         variant_spelling=settings.get("variant-spelling", True),
         marks=_marks_pattern(settings.get("marks", False), path),
@@ -521,8 +524,9 @@ def prepare(witness: Witness, rules: Rules) -> Prepared:
                     key += token_form(tokens[end + 1].text, tokens[end + 1].kind, rules, aligned)
                     end += 2
                     continue
-                # a mark inside a word does not split it: "wo^rd"
-                after = _past_marks(tokens, roles, end)
+                # a mark inside a word does not split it: "wo^rd"; nor, in an OCR set,
+                # a punctuation mark misread inside one: "wo»rd"
+                after = _past_marks(tokens, roles, end, ("mark", "punct") if rules.ocr else ("mark",))
                 if after > end and after < len(tokens) and roles[after] == "word":
                     key += token_form(tokens[after].text, tokens[after].kind, rules, aligned)
                     end = after + 1
@@ -540,12 +544,12 @@ def prepare(witness: Witness, rules: Rules) -> Prepared:
     return prepared
 
 
-def _past_marks(tokens: Sequence[Token], roles: Sequence[str], i: int) -> int:
-    """The index after a run of marks written inside a word (no space on either side), else ``i``."""
+def _past_marks(tokens: Sequence[Token], roles: Sequence[str], i: int, inside: tuple[str, ...] = ("mark",)) -> int:
+    """The index after a run of marks (roles ``inside``) written inside a word, no space on either side; else ``i``."""
     if i == 0 or tokens[i - 1].space:
         return i
     j = i
-    while j < len(tokens) and roles[j] == "mark" and not tokens[j].space:
+    while j < len(tokens) and roles[j] in inside and not tokens[j].space:
         j += 1
     return j if j > i else i
 
