@@ -25,7 +25,8 @@ def test_run_over_the_edition_writes_a_json_report_per_set(edition_copy: Path, t
     result = invoke("run", "--format", "json")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert "1933-11-23-roosevelt-to-litvinov: 2 witnesses, 6 variants (3 substantive, 3 accidental)" in lines
+    assert ("1933-11-23-roosevelt-to-litvinov: 2 witnesses, 6 variants (3 substantive, 3 accidental);"
+            " 0 unreviewed, 0 errors") in lines
     assert "1933-10-17-kalinin-to-roosevelt: 1 witness (FRUS), nothing to collate" in lines
     sets = sorted(p.name for p in edition_copy.iterdir() if (p / "set.toml").exists())
     assert sorted(p.stem for p in (tmp_path / "reports").glob("*.json")) == sets
@@ -90,11 +91,11 @@ TWO = '[[witness]]\nsiglum = "A"\nfile = "a.txt"\n\n[[witness]]\nsiglum = "B"\nf
     ("manifest", "files", "message"),
     [
         (TWO.replace('"b.txt"', '"missing.txt"'), None, "s/set.toml:7: file 'missing.txt' does not exist"),
-        (TWO.replace('siglum = "B"', 'siglum = "A"'), None, "s/set.toml:6: duplicate siglum 'A' (also witness 1)"),
+        (TWO.replace('siglum = "B"', 'siglum = "A"'), None, "s/set.toml:6: duplicate siglum 'A' (also witness 1, line 2); give each witness its own siglum"),
         (TWO.replace('"b.txt"', '"../b.txt"'), None, "s/set.toml:7: file '../b.txt' leaves the set folder"),
         (TWO.replace('"b.txt"', '"/etc/passwd"'), None, "s/set.toml:7: file '/etc/passwd' is an absolute path; witness files must be inside the set folder"),
         (TWO + "title = [\n", None, "s/set.toml:8:1: invalid TOML"),
-        (TWO, {"a.txt": b"one two", "b.txt": b"one\n\xff three"}, "s/b.txt:2:1: not valid UTF-8 (byte 0xff); save the file as UTF-8"),
+        (TWO, {"a.txt": b"one two", "b.txt": b"one\n\xff three"}, "s/b.txt:2:1: not valid UTF-8 (byte 0xff); it looks like cp1252: convert it with `iconv -f cp1252"),
         ('base = "C"\n' + TWO, None, "s/set.toml:1: base 'C' is not the siglum of any witness (A, B)"),
     ],
     ids=["missing-file", "duplicate-siglum", "leaves-set", "absolute", "bad-toml", "not-utf8", "bad-base"],

@@ -258,3 +258,90 @@ def test_synthetic_two_identical_variants_one_removed_the_other_keeps_its_note(
     else:
         assert (gone.status, gone.stale, gone.at) == ("error", False, "a.txt:2:24")
         assert (kept.status, kept.stale) == ("recorded", True)
+
+
+# -- starting a set, and messages that say what to do ------------------------------------------
+
+
+def test_init_writes_a_set_from_the_files_and_refuses_to_overwrite(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's first set: the FRUS text and a transcription of it (the 23 Nov letter's APP text)."""
+    from conftest import WITNESSES
+
+    monkeypatch.chdir(tmp_path)
+    letter = WITNESSES / LITVINOV
+    (tmp_path / "frus.txt").write_bytes((letter / "frus-1933-39-d46.txt").read_bytes())
+    (tmp_path / "mine.txt").write_bytes((letter / "app.txt").read_bytes())
+    made = run("init", "letter", "frus.txt", "mine.txt")
+    assert made.exit_code == 0, made.output
+    assert made.output.splitlines() == ["copied frus.txt into letter", "copied mine.txt into letter",
+                                        "wrote letter/set.toml: frus (frus.txt), mine (mine.txt); frus is the base",
+                                        "next: collate run letter"]
+    manifest = tmp_path / "letter" / "set.toml"
+    text = manifest.read_text(encoding="utf-8")
+    assert 'title = "letter"\nbase = "frus"\n\n[[witness]]\nsiglum = "frus"\nfile = "frus.txt"\n' in text
+    again = run("init", "letter", "frus.txt", "mine.txt")
+    assert again.exit_code == 2
+    assert again.stderr == "letter/set.toml: set.toml exists already; edit it (or remove it to start again)\n"
+    assert manifest.read_text(encoding="utf-8") == text
+    # inside the folder: `collate run .` names the reports after the folder
+    monkeypatch.chdir(tmp_path / "letter")
+    result = run("run", ".", "--out", "out")
+    assert result.exit_code == 0, result.output
+    assert result.output == "letter: 2 witnesses, 7 variants (4 substantive, 3 accidental); 7 unreviewed, 0 errors\n"
+    assert sorted(p.name for p in (tmp_path / "letter" / "out").iterdir()) == ["index.html", "letter.html",
+                                                                               "letter.json"]
+    assert run("run", "set.toml", "--out", "out2").exit_code == 0
+    assert (tmp_path / "letter" / "out2" / "letter.json").is_file()
+
+
+def test_a_repeated_run_says_which_sets_were_unchanged(litvinov: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = run("run", f"witnesses/{LITVINOV}", "--out", str(out))
+    line = "1933-11-23-roosevelt-to-litvinov: 2 witnesses, 7 variants (4 substantive, 3 accidental); 0 unreviewed, 0 errors"
+    assert first.output == line + "\n"
+    second = run("run", f"witnesses/{LITVINOV}", "--out", str(out))
+    assert second.output == line + "; unchanged since the last run (--force to collate again)\n"
+
+
+def _synthetic_set(root: Path, manifest: str, files: dict[str, bytes]) -> Path:
+    """Synthetic: a set folder with the given manifest and files."""
+    folder = root / "s"
+    folder.mkdir()
+    (folder / "set.toml").write_text(manifest, encoding="utf-8")
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    return folder
+
+
+@pytest.mark.parametrize("manifest, files, says", [
+    ('[[witness]]\nsiglum = "A"\nfile = "a.txt"\n[[witness]]\nsiglum = "B"\nfile = "transcripton.txt"\n',
+     {"a.txt": b"one two\n", "transcription.txt": b"one too\n"},
+     "s/set.toml:6: file 'transcripton.txt' does not exist; did you mean 'transcription.txt'?"),
+    ('base = "A"\n[[witness]]\nsiglum = "A"\nfile = "a.txt"\n\n[[witness]]\nsiglum = "A"\nfile = "b.txt"\n',
+     {"a.txt": b"one two\n", "b.txt": b"one too\n"},
+     "s/set.toml:7: duplicate siglum 'A' (also witness 1, line 3); give each witness its own siglum"),
+    ('[[witness]]\nsiglum = "A"\nfile = "a.txt"\n[[witness]]\nsiglum = "B"\nfile = "b.txt"\n',
+     {"a.txt": b"one two\n", "b.txt": "Le th\u00e9\u00e2tre de la r\u00e9publique, caf\u00e9 cr\u00e8me\n".encode("cp1252")},
+     "s/b.txt:1:6: not valid UTF-8 (byte 0xe9); it looks like cp1252: convert it with"
+     " `iconv -f cp1252 -t UTF-8 s/b.txt > s/b.txt.utf8` and rename that over it, or save the file as UTF-8"
+     " in your editor"),
+])
+def test_synthetic_messages_say_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, manifest: str,
+                                           files: dict[str, bytes], says: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    _synthetic_set(tmp_path, manifest, files)
+    result = run("run", "s", "--out", "out")
+    assert result.exit_code == 2
+    assert result.stderr == says + "\n"
+    assert not (tmp_path / "out").exists()
+
+
+def test_synthetic_an_unknown_normalize_key_names_the_near_one(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _synthetic_set(tmp_path, '[[witness]]\nsiglum = "A"\nfile = "a.txt"\n[[witness]]\nsiglum = "B"\nfile = "b.txt"\n'
+                   '[normalize]\nhypenation = false\n', {"a.txt": b"one two\n", "b.txt": b"one too\n"})
+    result = run("run", "s", "--out", "out")
+    assert result.exit_code == 0
+    assert result.stderr == "warning: s/set.toml: unknown key in normalize: hypenation (did you mean hyphenation?)\n"

@@ -88,6 +88,7 @@ def cli(ctx: click.Context) -> None:
     """Collate the witnesses of each letter and report every variant.
 
     \b
+    collate init letter a.txt b.txt   start a set: letter/set.toml, a.txt the base
     collate run                  collate every set in witnesses/, reports in reports/
     collate diff a.txt b.txt     compare two transcriptions directly
     collate apparatus            bring each set's apparatus.toml up to date
@@ -187,6 +188,35 @@ def diff(a: Path, b: Path, engine: str | None) -> None:
     m = collation.metrics[0]
     click.echo(f"{len(collation.variants)} difference{'s' if len(collation.variants) != 1 else ''}"
                f" ({collation.substantive} substantive); CER {m.cer:.2%}, WER {m.wer:.2%}")
+
+
+@cli.command()
+@click.argument("args", nargs=-1, required=True, type=click.Path(path_type=Path))
+def init(args: tuple[Path, ...]) -> None:
+    """Start a set: write FOLDER/set.toml for the witness FILES. Usage: init [FOLDER] FILE...
+
+    The first file is the base (the source a transcription is checked
+    against); each siglum is its file's name without the suffix. FOLDER
+    (default: the current folder) is created if need be; files from elsewhere
+    are copied into it. An existing set.toml is never overwritten.
+
+    \b
+    Example:
+      collate init letter-1933-11-23 frus.txt my-transcription.txt
+    """
+    from .newset import init_set
+
+    first = args[0]
+    if len(args) > 1 and (first.is_dir() or not first.exists()):
+        folder, files = first, args[1:]
+    else:
+        folder, files = Path("."), args
+    made = init_set(folder, list(files))
+    for name in made.copied:
+        click.echo(f"copied {name} into {display_path(folder)}")
+    sigla = ", ".join(f"{s} ({f})" for s, f in made.witnesses)
+    click.echo(f"wrote {display_path(made.manifest)}: {sigla}; {made.witnesses[0][0]} is the base")
+    click.echo(f"next: collate run {display_path(folder)}")
 
 
 @cli.command()

@@ -8,6 +8,7 @@ set's manifest are read the same way and unknown keys are named in a warning
 
 from __future__ import annotations
 
+import difflib
 import logging
 import re
 import tomllib
@@ -87,7 +88,7 @@ def check_table(
     unknown = sorted(set(table) - set(options))
     if unknown:
         log.warning("%s: unknown key%s in %s: %s", path, "s" if len(unknown) > 1 else "",
-                    where, ", ".join(unknown))
+                    where, ", ".join(_with_near(k, options) for k in unknown))
     out: dict[str, Any] = {}
     for key, value in table.items():
         if key not in options:
@@ -101,6 +102,12 @@ def check_table(
             value = [str(v) if not isinstance(v, str) else v for v in value]
         out[key] = value
     return out
+
+
+def _with_near(key: str, options: dict[str, Any]) -> str:
+    """An unknown key, with the valid one it is likely a typo of: ``hypenation (did you mean hyphenation?)``."""
+    near = difflib.get_close_matches(key.lower().replace("_", "-"), list(options), n=1, cutoff=0.6)
+    return f"{key} (did you mean {near[0]}?)" if near else key
 
 
 def _names(types: tuple[type, ...]) -> str:

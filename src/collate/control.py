@@ -215,7 +215,8 @@ def run_sets(
     def flush() -> None:
         nonlocal shown
         while shown < len(sets) and shown in done:  # in the sets' order, whatever finished first
-            echo(done[shown].summary)
+            run = done[shown]
+            echo(run.summary if run.collated else f"{run.summary}; unchanged since the last run (--force to collate again)")
             shown += 1
 
     def finish(n: int, run: SetRun) -> None:

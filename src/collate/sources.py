@@ -75,8 +75,36 @@ def decode(data: bytes, shown: str, error: type[CollateError] = WitnessError, *,
         line_start = before.rfind(b"\n") + 1
         column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
         raise error(
-            f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8", shown, line, column
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); {_convert_hint(data, shown)}", shown, line, column
         ) from None
+
+
+def _convert_hint(data: bytes, shown: str) -> str:
+    """What to do about a file that is not UTF-8: its likely encoding, and the command that converts it.
+
+    charset-normalizer guesses (it is only asked once a file has failed to
+    decode, so it is imported here, on the error path alone).
+    """
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(data))
+    names = [m.encoding for m in matches]
+    # on a short text its first guess among Latin code pages is often wrong (cp1250, cp1006 for
+    # French); an editor's file in a Latin script that is not UTF-8 is most often Windows-1252
+    encoding = names[0] if names else None
+    if encoding not in _OTHER_SCRIPTS and "cp1252" in names:
+        encoding = "cp1252"
+    if not encoding or encoding.replace("_", "-").lower() in ("utf-8", "ascii"):
+        return "save the file as UTF-8"
+    name = encoding.replace("_", "-")
+    return (f"it looks like {name}: convert it with `iconv -f {name} -t UTF-8 {shown} > {shown}.utf8`"
+            " and rename that over it, or save the file as UTF-8 in your editor")
+
+
+#: first guesses of charset-normalizer that stand for a script of their own (not a Latin code page)
+_OTHER_SCRIPTS = frozenset({"cp1251", "koi8_r", "koi8_u", "iso8859_5", "mac_cyrillic", "cp866", "cp1253", "iso8859_7",
+                            "cp1255", "iso8859_8", "cp1256", "iso8859_6", "shift_jis", "cp932", "euc_jp", "gb18030",
+                            "gb2312", "big5", "euc_kr", "cp949", "utf_16", "utf_32", "tis_620", "cp874"})
 
 
 def read_text(

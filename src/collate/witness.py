@@ -8,6 +8,7 @@ naming the file, and the line where one can be found.
 
 from __future__ import annotations
 
+import difflib
 import logging
 import re
 from collections.abc import Iterable
@@ -53,6 +54,11 @@ def discover(paths: Iterable[Path]) -> list[Path]:
     return [Path(p) for p in unique] if len(unique) != len(found) else found
 
 
+def set_name(folder: Path) -> str:
+    """A set's name (its reports' file names): its folder's name, also for ``.`` or ``..``."""
+    return folder.name if folder.name not in ("", ".", "..") else folder.resolve().name
+
+
 def load_set(folder: Path, config: Config) -> WitnessSet:
     """Read one set folder: its manifest, settings and witness texts."""
     manifest = folder / MANIFEST
@@ -67,7 +73,7 @@ def load_set(folder: Path, config: Config) -> WitnessSet:
     unknown = sorted(set(data) - SET_KEYS)
     if unknown:
         log.warning("%s: unknown key%s: %s", shown, "s" if len(unknown) > 1 else "", ", ".join(unknown))
-    title = data.get("title", folder.name)
+    title = data.get("title", set_name(folder))
     if not isinstance(title, str):
         raise WitnessError("title must be a string", shown, line_of(raw, "title"))
     entries = data.get("witness", [])
@@ -99,7 +105,7 @@ def load_set(folder: Path, config: Config) -> WitnessSet:
         raise WitnessError(exc.message, shown, _key_line(raw, exc.message)) from None
     _check_rules(config, normalize, raw, shown)
     return WitnessSet(
-        name=folder.name,
+        name=set_name(folder),
         path=folder,
         title=title,
         witnesses=tuple(witnesses),
@@ -145,8 +151,8 @@ def _witness(
         raise WitnessError(f"witness {n} needs a siglum: a short name without spaces", shown, line)
     if siglum in seen:
         raise WitnessError(
-            f"duplicate siglum {siglum!r} (also witness {seen[siglum]})", shown,
-            line_of(raw, f'"{siglum}"', 2) or line,
+            f"duplicate siglum {siglum!r} (also witness {seen[siglum]}, line {_siglum_line(raw, seen[siglum])});"
+            " give each witness its own siglum", shown, _siglum_line(raw, n) or line,
         )
     seen[siglum] = n
     file = entry.get("file")
@@ -158,6 +164,36 @@ def _witness(
             raise WitnessError(f"witness {siglum!r}: {key} must be a string", shown, line)
     path = resolve_inside(folder, file, shown, file_line)
     return read_witness(path, siglum, entry.get("label", ""), entry.get("source", ""), entry.get("format"), tei)
+
+
+def _siglum_line(raw: str, n: int) -> int | None:
+    """The line of the ``siglum = ...`` of the n-th ``[[witness]]`` (not of some earlier mention)."""
+    header = line_of(raw, "[[witness]]", n)
+    if header is None:
+        return None
+    lines = raw.split("\n")
+    for number in range(header, len(lines)):
+        text = lines[number].strip()
+        if text.startswith("["):
+            break
+        if re.match(r"[\"']?siglum[\"']?\s*=", text):
+            return number + 1
+    return header
+
+
+def _near_name(folder: Path, file: str) -> str:
+    """``; did you mean 'app.txt'?`` when a file of the set folder has a name close to ``file``."""
+    try:
+        names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                       if p.is_file() and p.name != MANIFEST and not p.name.startswith("."))
+    except OSError:
+        return ""
+    near = difflib.get_close_matches(file, names, n=1, cutoff=0.6) or difflib.get_close_matches(
+        file.lower(), [n.lower() for n in names], n=1, cutoff=0.6)
+    if not near:
+        return ""
+    found = next((n for n in names if n.lower() == near[0].lower()), near[0])
+    return f"; did you mean {found!r}?"
 
 
 def resolve_inside(folder: Path, file: str, shown: str, line: int | None) -> Path:
@@ -173,7 +209,7 @@ def resolve_inside(folder: Path, file: str, shown: str, line: int | None) -> Pat
     if not resolved.is_relative_to(root):
         raise WitnessError(f"file {file!r} leaves the set folder", shown, line)
     if not resolved.exists():
-        raise WitnessError(f"file {file!r} does not exist", shown, line)
+        raise WitnessError(f"file {file!r} does not exist{_near_name(folder, file)}", shown, line)
     if not resolved.is_file():
         raise WitnessError(f"file {file!r} is not a file", shown, line)
     return path

@@ -6,14 +6,25 @@ from ..model import Collation, Variant
 
 
 def summary(c: Collation) -> str:
-    """``<set>: 2 witnesses, 6 variants (2 substantive, 4 accidental)``."""
+    """``<set>: 2 witnesses, 7 variants (4 substantive, 3 accidental); 0 unreviewed, 0 errors``.
+
+    The counts an editor acts on come last: unreviewed variants, transcription
+    errors still in a witness, and (when there are any) stale entries and the
+    corrections on record.
+    """
     if c.single:
         return f"{c.name}: 1 witness ({c.witnesses[0].siglum}), nothing to collate"
     unreviewed = sum(1 for v in c.variants if v.status == "unreviewed")
-    tail = f", {unreviewed} unreviewed" if unreviewed and unreviewed != len(c.variants) else ""
+    errors = sum(1 for v in c.variants if v.status == "error")
+    tail = [f"{unreviewed} unreviewed", f"{errors} error{'' if errors == 1 else 's'}"]
+    if c.stale:
+        tail.append(f"{len(c.stale)} stale")
+    if c.corrections:
+        tail.append(f"{len(c.corrections)} correction{'' if len(c.corrections) == 1 else 's'} on record")
     return (
         f"{c.name}: {len(c.witnesses)} witnesses, {len(c.variants)} variant"
-        f"{'' if len(c.variants) == 1 else 's'} ({c.substantive} substantive, {c.accidental} accidental{tail})"
+        f"{'' if len(c.variants) == 1 else 's'} ({c.substantive} substantive, {c.accidental} accidental);"
+        f" {', '.join(tail)}"
     )
 
 
