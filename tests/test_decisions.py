@@ -288,7 +288,7 @@ def test_init_writes_a_set_from_the_files_and_refuses_to_overwrite(tmp_path: Pat
     monkeypatch.chdir(tmp_path / "letter")
     result = run("run", ".", "--out", "out")
     assert result.exit_code == 0, result.output
-    assert result.output == "letter: 2 witnesses, 7 variants (4 substantive, 3 accidental); 7 unreviewed, 0 errors\n"
+    assert result.output == "letter: 2 witnesses, 6 variants (3 substantive, 3 accidental); 6 unreviewed, 0 errors\n"
     assert sorted(p.name for p in (tmp_path / "letter" / "out").iterdir()) == ["index.html", "letter.html",
                                                                                "letter.json"]
     assert run("run", "set.toml", "--out", "out2").exit_code == 0
@@ -298,7 +298,7 @@ def test_init_writes_a_set_from_the_files_and_refuses_to_overwrite(tmp_path: Pat
 def test_a_repeated_run_says_which_sets_were_unchanged(litvinov: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     first = run("run", f"witnesses/{LITVINOV}", "--out", str(out))
-    line = "1933-11-23-roosevelt-to-litvinov: 2 witnesses, 7 variants (4 substantive, 3 accidental); 0 unreviewed, 0 errors"
+    line = "1933-11-23-roosevelt-to-litvinov: 2 witnesses, 6 variants (3 substantive, 3 accidental); 0 unreviewed, 0 errors"
     assert first.output == line + "\n"
     second = run("run", f"witnesses/{LITVINOV}", "--out", str(out))
     assert second.output == line + "; unchanged since the last run (--force to collate again)\n"
