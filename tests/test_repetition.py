@@ -118,3 +118,14 @@ def test_two_witnesses_of_200000_words_in_under_a_gigabyte(tmp_path: Path) -> No
     assert child.returncode is None or child.returncode == 0
     assert usage.ru_maxrss / 1024 < 1000  # MB
     assert (tmp_path / "out" / "long.json").exists()
+
+
+def test_a_window_over_the_limit_goes_to_the_diff_with_a_warning(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(anchored, "WINDOW_LIMIT", 10)  # as if this were a passage of thousands of words
+    with caplog.at_level(logging.WARNING, logger="collate"):
+        collation = collate_texts({"A": "we crossed the river at dawn", "B": "they forded a stream by night"})
+    _conserved(collation)
+    assert caplog.messages == [
+        "witnesses A, B: a passage of 6 + 6 words is too long for CollateX: aligned by a word diff instead"]

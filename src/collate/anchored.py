@@ -53,6 +53,10 @@ MARGIN = 3
 #: cells of CollateX's edit table (~9 µs each) a window may cost before it is cut further
 BUDGET = 15_000
 
+#: cells of one window beyond which the diff, not CollateX, aligns it, with a warning (~9 s,
+#: ~200 MB: a passage of 1,000 words rewritten in another witness); CollateX alone keeps
+#: align.COLLATEX_LIMIT, so that it can be compared over whole witnesses of 1,000 words
+WINDOW_LIMIT = 1_000_000
 #: units of repetition (align.repetition) beyond which a window with no anchor is cut at a run of one
 #: key every witness has (``do. do. do.``), which CollateX is slowest on (150 against 149: 74 s)
 REPEAT_BUDGET = 20_000
@@ -240,7 +244,7 @@ def _collatex(keys: dict[str, list[str]], offsets: dict[str, int]) -> Columns:
     """
     holders = _distinct(keys)
     out: Columns = []
-    for column in align_collatex({group[0]: list(reading) for reading, group in holders.items()}):
+    for column in align_collatex({group[0]: list(reading) for reading, group in holders.items()}, WINDOW_LIMIT):
         cell: dict[str, int] = {}
         for first, i in column.items():
             for s in holders[tuple(keys[first])]:
@@ -279,14 +283,13 @@ def _anchors(keys: dict[str, list[str]], shared_by_all: bool) -> list[Anchor]:
         having_run = [pivot_siglum, *(s for s in others if at[s][start] >= 0)]
         # only the part of the stretch between words found once in every witness that has it:
         # in "the the the", which "the" the diff matched to which is a guess
-        unique = [
-            p for p in range(start, i - MIN_RUN + 1)
-            if all(counts[s].get(tuple(pivot[p:p + MIN_RUN])) == 1 for s in having_run)
-        ]
+        # (the first and the last such run are all that is needed: found from either end)
+        lowest = next((p for p in range(start, i - MIN_RUN + 1) if _unique(pivot, p, counts, having_run)), None)
         first, last = start + MARGIN, i - MARGIN
-        if unique:
-            first, last = max(first, unique[0]), min(last, unique[-1] + MIN_RUN)
-        if unique and last > first:
+        if lowest is not None:
+            highest = next(p for p in range(i - MIN_RUN, lowest - 1, -1) if _unique(pivot, p, counts, having_run))
+            first, last = max(first, lowest), min(last, highest + MIN_RUN)
+        if lowest is not None and last > first:
             starts = {pivot_siglum: first}
             having = {pivot_siglum}
             for s in others:
@@ -297,6 +300,12 @@ def _anchors(keys: dict[str, list[str]], shared_by_all: bool) -> list[Anchor]:
             anchors.append((starts, frozenset(having), last - first))
         start = i
     return anchors
+
+
+def _unique(pivot: list[str], p: int, counts: dict[str, dict[tuple[str, ...], int]], having: list[str]) -> bool:
+    """Whether the run of MIN_RUN pivot keys at ``p`` occurs once in every witness of ``having``."""
+    gram = tuple(pivot[p:p + MIN_RUN])
+    return all(counts[s].get(gram) == 1 for s in having)
 
 
 def _kgram_counts(keys: Sequence[str]) -> dict[tuple[str, ...], int]:
