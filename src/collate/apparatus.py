@@ -220,6 +220,14 @@ def _load(body: str, path: Path) -> dict[str, Any]:
         return parse(body, path).unwrap()  # raises the ApparatusError people see, or reads what tomllib would not
 
 
+def read_entries(text: str | None, path: Path) -> dict[str, Entry]:
+    """The entries of a file's text as read from disk (None: no file, no entries); not cached."""
+    if text is None:
+        return {}
+    body = text.removeprefix(BOM)
+    return entries_of(_load(body, path), body, path)
+
+
 def entries_of(doc: Any, text: str, path: Path) -> dict[str, Entry]:
     """Check every entry of a parsed file (a dict or a tomlkit document) and read it.
 
@@ -799,18 +807,77 @@ def set_entry(path: Path, vid: str, *, status: str | None = None, note: str | No
     if status is not None and status not in ENTRY_STATUSES:
         raise ApparatusError(f"entry {vid}: status must be one of {', '.join(ENTRY_STATUSES)}, not {status!r}",
                              shown)
-    bom = BOM if text.startswith(BOM) else ""
-    body = text.removeprefix(BOM)
-    entries = entries_of(_load(body, path), body, path)  # the whole file checked first
+    entries = read_entries(text, path)  # the whole file checked first
     if vid not in entries:
         raise ApparatusError(f"no entry {vid} in the apparatus (run `collate apparatus` to add it)", shown)
-    doc = parse(body, path)
-    item = doc["variants"][vid]  # type: ignore[index]
-    if status is not None and status != entries[vid].status:
-        _set_key(item, "status", status)
-    if note is not None and note != entries[vid].note:
-        _set_key(item, "note", note)
-    new = bom + tomlkit.dumps(doc)
+    new = _with_decisions(text, path, {vid: Decision(status, note)})
     if new != text:
         write_atomic(path, new)
     return read_apparatus(path).entries[vid]
+
+
+# -- decisions (set_entry, collate review) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What an editor decided about one variant; ``None`` leaves that part as the file has it."""
+
+    status: str | None = None
+    note: str | None = None
+
+
+def decision_state(entry: Entry | None) -> tuple[str, str]:
+    """The status and note an entry gives its (present) variant, as :func:`annotate` reads them.
+
+    No entry: unreviewed, no note; a ``corrected`` entry whose variant is back is an ``error``.
+    """
+    if entry is None:
+        return "unreviewed", ""
+    return ("error" if entry.status == "corrected" else entry.status), entry.note
+
+
+def _with_decisions(text: str, path: Path, decisions: dict[str, Decision]) -> str:
+    """``text`` with each entry's status and note set (every entry must exist under its id).
+
+    Only those keys change, where they differ (a new key goes after the entry's
+    last, no empty note is added where there was none); comments, layout and
+    every other key and entry stay as they are.
+    """
+    bom = BOM if text.startswith(BOM) else ""
+    doc = parse(text.removeprefix(BOM), path)
+    table: Any = doc["variants"]
+    for vid, d in decisions.items():
+        item = table[vid]
+        if d.status is not None and item.get("status", "unreviewed") != d.status:
+            _set_key(item, "status", d.status)
+        if d.note is not None and item.get("note", "") != d.note and (d.note or "note" in item):
+            _set_key(item, "note", d.note)
+    new = bom + tomlkit.dumps(doc)
+    return text if new == text else new
+
+
+def decide(collation: Collation, text: str | None, path: Path, decisions: dict[str, Decision]) -> str:
+    """The file's new text with each decision written into its variant's entry; pure, no I/O.
+
+    Many decisions make one new text (one atomic replace for a batch). Where a
+    decided variant has no entry under its id yet (a new variant, or an entry
+    to re-attach), the file is first brought up to date exactly as ``collate
+    apparatus`` would (:func:`render`), then the decisions are set. Raises
+    :class:`ApparatusError` for a malformed file, a bad status or an id that
+    is not a variant of ``collation``.
+    """
+    ids = {v.id for v in collation.variants}
+    unknown = [vid for vid in decisions if vid not in ids]
+    if unknown:
+        raise ApparatusError(f"no variant {', '.join(unknown)} in set {collation.name}", _shown(path))
+    for vid, d in decisions.items():
+        if d.status is not None and d.status not in STATUSES:
+            raise ApparatusError(f"variant {vid}: status must be one of {', '.join(STATUSES)}, not {d.status!r}",
+                                 _shown(path))
+    entries = read_entries(text, path)
+    synced = text
+    if text is None or any(vid not in entries for vid in decisions):
+        synced, _ = render(collation, text, path)
+    new = _with_decisions(synced, path, decisions)
+    return text if text is not None and new == text else new

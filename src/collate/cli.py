@@ -93,6 +93,7 @@ def cli(ctx: click.Context) -> None:
     collate diff a.txt b.txt     compare two transcriptions directly
     collate apparatus            bring each set's apparatus.toml up to date
     collate check                fail unless every variant is reviewed (the CI gate)
+    collate review               decide on variants in the browser
     """
     _setup_logging()
     ctx.obj = None
@@ -274,6 +275,43 @@ def check_command(paths: tuple[Path, ...], fmt: str, ignore_classes: tuple[str, 
         click.echo(summary(result))
     if not result.ok:
         raise SystemExit(1)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
+              help="Port on 127.0.0.1 (0: a free one).")
+@click.option("--no-browser", is_flag=True, help="Do not open a browser; just print the address.")
+@click.option("--engine", type=click.Choice(list(ENGINES)), default=None, help="Alignment engine.")
+def review(paths: tuple[Path, ...], port: int, no_browser: bool, engine: str | None) -> None:
+    """Decide on variants in the browser: serve the reports with controls that write apparatus.toml.
+
+    Collates the sets, listens on 127.0.0.1 only and prints one line, the
+    address to open, http://127.0.0.1:PORT/?token=TOKEN (a new random token
+    each run; without it every request is refused). Each status and note set
+    on a page is written into the set's apparatus.toml as collate apparatus
+    writes it (comments and layout kept, atomic replace); a change made to the
+    file meanwhile is never overwritten. Reports on disk are not touched.
+    Ctrl-C stops the server (exit code 130).
+
+    \b
+    Example:
+      collate review witnesses/
+      collate review --port 0 --no-browser
+    """
+    from .server import bind, serve
+    from .session import Session
+
+    chosen = list(paths) or [Path("witnesses")]
+    session = Session(chosen, config_for(chosen), engine)
+    sock = bind(port)
+    click.echo(f"collate review: {len(session.names)} set{'s' if len(session.names) != 1 else ''};"
+               " Ctrl-C to stop", err=True)
+    try:
+        serve(session, sock, open_browser=not no_browser, echo=click.echo)
+    except KeyboardInterrupt:
+        click.echo("collate review: stopped", err=True)
+        raise click.exceptions.Exit(INTERRUPTED) from None
 
 
 def main() -> None:

@@ -20,9 +20,10 @@ import base64
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
+from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
@@ -179,6 +180,26 @@ class SetPage:
     errata: tuple[StaleEntry, ...]
     #: what the script needs for counts and next/previous, one short list per entry
     data: dict
+
+
+@dataclass(frozen=True)
+class ReviewControls:
+    """What ``collate review`` adds to a set's page: the decision controls and their script.
+
+    Offline pages (``collate run``) have none of it: ``review`` is None there and
+    the page is byte for byte what it was. ``data`` goes to the page as JSON (the
+    per-run token for the ``X-Collate-Token`` header, each entry's version for
+    ``If-Match``); ``notes`` are the raw notes for the text areas.
+    """
+
+    statuses: tuple[str, ...]
+    #: (key, status) pairs: the key that gives the current variant that status
+    keys: tuple[tuple[str, str], ...]
+    notes: dict[str, str]
+    data: dict[str, Any]
+    max_note: int
+    script: str = ""
+    css: str = ""
 
 
 @dataclass(frozen=True)
@@ -524,19 +545,45 @@ def _csp_hash(script: str) -> str:
     return "sha256-" + base64.b64encode(digest).decode("ascii")
 
 
-def _render(template: str, with_script: bool, **context) -> str:
-    script = _asset("report.js")
+def _script(name: str) -> str:
+    script = _asset(name)
     if "</script" in script.lower():  # our own file; guard against an edit that breaks the page
-        raise ValueError("report.js must not contain </script")
+        raise ValueError(f"{name} must not contain </script")
+    return script
+
+
+def csp(with_script: bool, review: bool = False) -> str:
+    """A page's Content-Security-Policy: no request at all, no script but ours (by hash).
+
+    A review page (``collate review``) also runs review.js and may call back to
+    the origin that served it (its API); offline pages never may.
+    """
+    hashes = [_csp_hash(_script("report.js"))] if with_script else []
+    if with_script and review:
+        hashes.append(_csp_hash(_script("review.js")))
+    scripts = " ".join(f"'{h}'" for h in hashes) or "'none'"
+    connect = "connect-src 'self'; " if with_script and review else ""
+    return (f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src {scripts}; "
+            f"{connect}base-uri 'none'; form-action 'none'")
+
+
+def _render(template: str, with_script: bool, review: ReviewControls | None = None, **context: Any) -> str:
+    if review is not None:
+        review = replace(review, script=_script("review.js"), css=_asset("review.css"))
     return _environment().get_template(template).render(
-        css=_asset("report.css"), script=script, script_hash=_csp_hash(script), with_script=with_script, **context
+        css=_asset("report.css"), script=_script("report.js"), csp=csp(with_script, review is not None),
+        review=review, **context
     )
 
 
-def render(c: Collation) -> str:
-    """The page for one set."""
+def render(c: Collation, review: ReviewControls | None = None) -> str:
+    """The page for one set; with ``review``, the decision controls of ``collate review``.
+
+    A set without variants has nothing to decide: its page is the same either way.
+    """
     page = set_page(c)
-    return _render("set.html.j2", with_script=bool(page.entries), page=page)
+    with_script = bool(page.entries)
+    return _render("set.html.j2", with_script=with_script, review=review if with_script else None, page=page)
 
 
 def render_index(collations: Sequence[Collation]) -> str:

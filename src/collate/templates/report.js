@@ -114,6 +114,11 @@
     var id = current();
     if (id !== null && location.hash.slice(1, 3) !== "t-") { reveal(id); }
   });
+  // collate review changes a variant's status in the page: filter and count it anew
+  document.addEventListener("collate:status", function (event) {
+    var at = position[event.detail.id];
+    if (at !== undefined) { data.status[at] = event.detail.status; apply(); }
+  });
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) { return; }
     var t = event.target;
