@@ -876,8 +876,9 @@ def decide(collation: Collation, text: str | None, path: Path, decisions: dict[s
             raise ApparatusError(f"variant {vid}: status must be one of {', '.join(STATUSES)}, not {d.status!r}",
                                  _shown(path))
     entries = read_entries(text, path)
-    synced = text
     if text is None or any(vid not in entries for vid in decisions):
         synced, _ = render(collation, text, path)
+    else:
+        synced = text
     new = _with_decisions(synced, path, decisions)
     return text if text is not None and new == text else new
