@@ -83,10 +83,10 @@ def repetition(keys: Mapping[str, Sequence[str]]) -> int:
     return cost
 
 
-def too_costly(keys: Mapping[str, Sequence[str]], cells: float | None = None) -> str | None:
-    """Why CollateX should not be given these witnesses, or None: cells (over ``cells``,
+def too_costly(keys: Mapping[str, Sequence[str]], max_cells: float | None = None) -> str | None:
+    """Why CollateX should not be given these witnesses, or None: cells (over ``max_cells``,
     default COLLATEX_LIMIT) or repetition over the limit."""
-    if collatex_cells(keys) > (COLLATEX_LIMIT if cells is None else cells):
+    if collatex_cells(keys) > (COLLATEX_LIMIT if max_cells is None else max_cells):
         return "too long for CollateX"
     if repetition(keys) > REPEAT_LIMIT:
         return "too repetitive for CollateX"
@@ -215,16 +215,16 @@ def align_lcs(keys: Mapping[str, Sequence[str]]) -> Columns:
     return columns
 
 
-def align_collatex(keys: Mapping[str, Sequence[str]], cells: float | None = None) -> Columns:
+def align_collatex(keys: Mapping[str, Sequence[str]], max_cells: float | None = None) -> Columns:
     """Align whole witnesses with CollateX (quadratic: fine for a letter, not a book).
 
-    More than ``cells`` cells of its table (default COLLATEX_LIMIT), or too much
+    More than ``max_cells`` cells of its table (default COLLATEX_LIMIT), or too much
     repetition, and the word-level LCS diff aligns them instead, with a warning.
     """
     present = {s: k for s, k in keys.items() if k}
     if len(present) < 2:
         return [{s: i} for s, k in present.items() for i in range(len(k))]
-    why = too_costly(present, cells)
+    why = too_costly(present, max_cells)
     if why:
         log.warning("witnesses %s: a passage of %s words is %s: aligned by a word diff instead",
                     ", ".join(sorted(present)), " + ".join(f"{len(k):,}" for _, k in sorted(present.items())), why)
