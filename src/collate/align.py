@@ -244,9 +244,9 @@ def align_collatex(keys: Mapping[str, Sequence[str]], max_cells: float | None = 
     table = collate(collation, output="table", segmentation=False)
     sigla = [row.header for row in table.rows]
     columns: Columns = []
-    for cells in zip(*(row.cells for row in table.rows), strict=True):
+    for column_cells in zip(*(row.cells for row in table.rows), strict=True):
         column: dict[str, int] = {}
-        for siglum, cell in zip(sigla, cells, strict=True):
+        for siglum, cell in zip(sigla, column_cells, strict=True):
             if cell:
                 column[siglum] = cell[0].token_data["i"]
         if column:

@@ -614,7 +614,7 @@ def _set_key(table: Any, key: str, value: Any) -> None:
         return
     keys = list(table.keys())
     container = getattr(table, "value", None)
-    if keys and hasattr(container, "_insert_after"):  # tomlkit has no public insert
+    if keys and container is not None and hasattr(container, "_insert_after"):  # tomlkit has no public insert
         container._insert_after(keys[-1], key, value)
     else:
         table[key] = value
@@ -636,7 +636,7 @@ def _place(item: Any, where: Where) -> bool:
                 item[key] = value
                 changed = True
             continue
-        if hasattr(container, "_insert_at"):  # tomlkit has no public insert
+        if container is not None and hasattr(container, "_insert_at"):  # tomlkit has no public insert
             container._insert_at(n, key, value)
         else:
             item[key] = value
@@ -677,14 +677,14 @@ def render(collation: Collation, text: str | None, path: Path) -> tuple[str, Syn
     if text is None:
         body = _header(collation)
     doc = parse(body, path)
-    table = doc.get("variants")
+    table: Any = doc.get("variants")
     reattached_to = {v.id for _, v in m.reattached}
     wheres = places(collation)
     # 2. entries that still (or again) have their variant
     for v in collation.variants:
-        entry = m.entries.get(v.id)
-        if entry is None:
+        if v.id not in m.entries:
             continue
+        entry = m.entries[v.id]
         item = table[v.id]
         touched = False
         if entry.stale:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import logging
 import sys
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -25,6 +27,9 @@ from .reporters import CHECK_REPORTERS, REPORTERS, write_output
 from .reporters.text import diff_lines
 from .sources import display_path
 from .workers import INTERRUPTED
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar  # what click.progressbar returns
 
 log = logging.getLogger("collate")
 
@@ -49,9 +54,7 @@ class CollateGroup(click.Group):
     file by then (atomic.write_atomic cleans up on any exception, an interrupt included).
     """
 
-    def invoke(self, ctx: click.Context):  # type: ignore[override]
-        from concurrent.futures.process import BrokenProcessPool
-
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except CollateError as exc:
@@ -144,7 +147,7 @@ class _Progress:
     """A progress bar on stderr while several sets are collated; only on a terminal."""
 
     def __init__(self) -> None:
-        self.bar = None
+        self.bar: ProgressBar[int] | None = None
 
     def __call__(self, done: int, total: int) -> None:
         if total < 2:
@@ -320,4 +323,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

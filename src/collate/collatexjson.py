@@ -46,7 +46,7 @@ def _parse(raw: str, shown: str) -> Any:
     decoder = json.JSONDecoder()
 
     def parse_string(s: str, end: int, strict: bool = True) -> tuple[str, int]:
-        value, new_end = json.decoder.scanstring(s, end, strict)
+        value, new_end = json.decoder.scanstring(s, end, strict)  # type: ignore[attr-defined]
         located = _Located(value)
         located.at = end
         return located, new_end
@@ -145,7 +145,7 @@ def _unit(
                       base=witnesses[0].siglum, normalize=normalize)
 
 
-def _join_tokens(raw: str, tokens: list, shown: str, where: str, siglum: str) -> tuple[str, list[int]]:
+def _join_tokens(raw: str, tokens: list[Any], shown: str, where: str, siglum: str) -> tuple[str, list[int]]:
     parts: list[str] = []
     offsets: list[int] = []
     end = 0
@@ -167,7 +167,7 @@ def _join_tokens(raw: str, tokens: list, shown: str, where: str, siglum: str) ->
     return "".join(parts), offsets
 
 
-def _equivalences(tokens: list) -> list[str]:
+def _equivalences(tokens: list[Any]) -> list[str]:
     """``t = n`` for tokens whose ``n`` says more than case and spacing (see the module docstring)."""
     out = []
     for token in tokens:

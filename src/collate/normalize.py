@@ -21,6 +21,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
+from pathlib import Path
+from typing import Any, Literal, cast
 
 import regex
 
@@ -77,6 +79,9 @@ NUMBER_WORDS = _number_words()
 _ORDINAL_DIGITS = regex.compile(r"^(\d+)(?:st|nd|rd|th|d)$")
 
 
+#: the Unicode normal forms ``[normalize] unicode`` may name
+UnicodeForm = Literal["NFC", "NFD", "NFKC", "NFKD"]
+
 @dataclass(frozen=True, eq=False)
 class Rules:
     """The normalization settings of one set, compiled for use (hashed by identity, for caches)."""
@@ -84,7 +89,7 @@ class Rules:
     case: bool = True
     punctuation: bool = True
     quotes: bool = True
-    unicode: str | None = "NFC"
+    unicode: UnicodeForm | None = "NFC"
     whitespace: bool = True
     hyphenation: bool = True
     word_division: bool = True
@@ -142,7 +147,7 @@ def _has(phrases: Iterable[tuple[str, tuple[str, ...], str]], cls: str) -> bool:
     return any(p[0] == cls for p in phrases)
 
 
-def compile_rules(settings: dict, path: object = None) -> Rules:
+def compile_rules(settings: dict[str, Any], path: str | Path | None = None) -> Rules:
     """Turn a merged ``[normalize]`` table into :class:`Rules` (errors name ``path``)."""
     unicode_form = settings.get("unicode", "NFC")
     if unicode_form is True:
@@ -162,7 +167,7 @@ def compile_rules(settings: dict, path: object = None) -> Rules:
         case=settings.get("case", True),
         punctuation=settings.get("punctuation", True),
         quotes=settings.get("quotes", True),
-        unicode=unicode_form or None,
+        unicode=cast(UnicodeForm, unicode_form) if unicode_form else None,
         whitespace=settings.get("whitespace", True),
         hyphenation=settings.get("hyphenation", True),
         word_division=settings.get("word-division", True),
@@ -196,7 +201,7 @@ def compile_rules(settings: dict, path: object = None) -> Rules:
     return Rules(**{**base.__dict__, "words": words, "phrases": tuple(phrases)})
 
 
-def _language(code: object, path: object) -> str:
+def _language(code: object, path: str | Path | None) -> str:
     if not isinstance(code, str) or code.casefold() not in LANGUAGES:
         raise ConfigError(
             f"normalize.language must be one of {', '.join(sorted(LANGUAGES))}, not {code!r}", path
@@ -204,7 +209,7 @@ def _language(code: object, path: object) -> str:
     return code.casefold()
 
 
-def _marks_pattern(marks: object, path: object) -> str | None:
+def _marks_pattern(marks: object, path: str | Path | None) -> str | None:
     """``marks``: a list of sigla written out (``["^", "[?]"]``) or a regular expression."""
     if marks is False or marks is None or marks == [] or marks == "":
         return None
@@ -560,7 +565,7 @@ def _replace_segments(prepared: Prepared, segments: list[Segment]) -> Prepared:
 
 def _join_phrases(prepared: Prepared, rules: Rules) -> Prepared:
     """Make a multi-word equivalence ("U. S." = "United States") one segment."""
-    sides: list[tuple[tuple[str, ...], str]] = []
+    sides: list[tuple[tuple[str, ...], str, list[str]]] = []
     aligned = rules.classes
     for _cls, texts, canonical in rules.phrases:
         canonical_key = "".join(_keys_of(canonical, rules, aligned))

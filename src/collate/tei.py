@@ -34,6 +34,7 @@ import pyexpat
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -75,7 +76,7 @@ class _Node:
     attrs: dict[str, str]
     offset: int  # character offset of the start tag in the file
     end: int = 0  # character offset of the end tag
-    children: list = field(default_factory=list)  # _Node | tuple[str, int]
+    children: list[_Node | tuple[str, int]] = field(default_factory=list)
 
 
 def _local(name: str) -> str:
@@ -204,7 +205,7 @@ class _Text:
 class _Reader:
     choice: tuple[str, ...]
     out: _Text
-    deletions: list[dict] = field(default_factory=list)
+    deletions: list[dict[str, Any]] = field(default_factory=list)
     found_text: bool = False
 
     def walk(self, node: _Node, inside: bool) -> None:
@@ -295,7 +296,7 @@ def extract(
 
 def read_tei_witness(
     path: Path, siglum: str, label: str = "", source: str = "", shown: str = "",
-    options: dict | None = None,
+    options: dict[str, Any] | None = None,
 ) -> Witness:
     """Read a TEI P5 file as a witness (see the module docstring for what is read)."""
     shown = shown or display_path(path)
@@ -308,7 +309,7 @@ def read_tei_witness(
     )
 
 
-def check_tei_options(table: object, shown: str, line: int | None = None) -> dict:
+def check_tei_options(table: object, shown: str, line: int | None = None) -> dict[str, Any]:
     """Validate set.toml's ``[tei]`` table."""
     if not isinstance(table, dict):
         raise WitnessError("tei must be a table", shown, line)

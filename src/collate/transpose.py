@@ -42,8 +42,11 @@ def transpositions(variants: list[Variant], units: list[Unit]) -> list[Variant]:
                 continue
             if _distance(units[i], units[j]) > TRANSPOSITION_REACH:
                 break
-            text_a, holders_a = sigs[i]
-            text_b, holders_b = sigs[j]
+            sig_a, sig_b = sigs[i], sigs[j]
+            if sig_a is None or sig_b is None:  # checked above; for the type checker
+                continue
+            text_a, holders_a = sig_a
+            text_b, holders_b = sig_b
             all_sigla = frozenset(a.readings)
             if text_a == text_b and holders_a == all_sigla - holders_b and len(text_a.split()) >= 1:
                 out[i] = replace(a, kind="transposition", transposed_with=b.id)

@@ -140,7 +140,7 @@ def _check_rules(config: Config, normalize: dict[str, Any], raw: str, shown: str
 
 
 def _witness(
-    folder: Path, entry: dict[str, Any], n: int, raw: str, shown: str, seen: dict[str, int], tei: dict | None = None
+    folder: Path, entry: dict[str, Any], n: int, raw: str, shown: str, seen: dict[str, int], tei: dict[str, Any] | None = None
 ) -> Witness:
     unknown = sorted(set(entry) - WITNESS_KEYS)
     if unknown:
@@ -216,7 +216,7 @@ def resolve_inside(folder: Path, file: str, shown: str, line: int | None) -> Pat
 
 
 def read_witness(
-    path: Path, siglum: str, label: str = "", source: str = "", fmt: str | None = None, options: dict | None = None
+    path: Path, siglum: str, label: str = "", source: str = "", fmt: str | None = None, options: dict[str, Any] | None = None
 ) -> Witness:
     """Read one witness file. Loaders for other formats (TEI) hook in by suffix or ``format``."""
     shown = display_path(path)

@@ -174,12 +174,12 @@ class SetPage:
     text: tuple[TextPiece, ...]
     entries: tuple[Entry, ...]
     filters: tuple[FilterGroup, ...]
-    counts: dict
+    counts: dict[str, int]
     stale: tuple[StaleEntry, ...]
     #: corrections on record (the errata list): transcription errors fixed in the witnesses
     errata: tuple[StaleEntry, ...]
     #: what the script needs for counts and next/previous, one short list per entry
-    data: dict
+    data: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -342,6 +342,7 @@ def _entry(
         text = texts.get(siglum, "")
         span = _span(text, r) if siglum in texts else None
         before, after = _context(text, *span) if span else (v.context[0] + " ", " " + v.context[1])
+        frags: tuple[Fragment, ...]
         if siglum == c.base or not r.text or not lemma_text:
             frags = (Fragment(0, r.text),) if r.text else ()
         else:
@@ -479,7 +480,7 @@ def set_page(c: Collation) -> SetPage:
     )
 
 
-def _gone(e: dict) -> StaleEntry:
+def _gone(e: dict[str, Any]) -> StaleEntry:
     """An apparatus entry without a variant (stale, or a correction on record), as the page lists it."""
     return StaleEntry(
         id=str(e.get("id", "")),

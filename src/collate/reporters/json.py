@@ -13,6 +13,7 @@ fields may be added without a change.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from .. import __version__
 from ..model import Collation, Variant
@@ -22,7 +23,7 @@ FORMAT = "json"
 SUFFIX = ".json"
 
 
-def variant_dict(v: Variant) -> dict:
+def variant_dict(v: Variant) -> dict[str, Any]:
     return {
         "id": v.id,
         "kind": v.kind,
@@ -47,7 +48,7 @@ def variant_dict(v: Variant) -> dict:
     }
 
 
-def report_dict(c: Collation) -> dict:
+def report_dict(c: Collation) -> dict[str, Any]:
     """The report as plain data (the JSON reporter and tests share it)."""
     return {
         "format": FORMAT_VERSION,

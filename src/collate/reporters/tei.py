@@ -42,6 +42,7 @@ Reading a witness back — the common text plus, in each ``app``, the ``lem`` or
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from lxml import etree
 
@@ -65,7 +66,9 @@ CATEGORY_TEXT = {
 }
 
 
-def _sub(parent: etree._Element, tag: str, attrib: dict[str, str] | None = None, text: str | None = None):
+def _sub(
+    parent: etree._Element, tag: str, attrib: dict[str, str] | None = None, text: str | None = None
+) -> etree._Element:
     el = etree.SubElement(parent, f"{{{TEI}}}{tag}", attrib or {})
     if text:
         el.text = _clean(text)
@@ -95,7 +98,7 @@ def render(c: Collation) -> str:
     """The TEI document for one collation."""
     sigla = [w.siglum for w in c.witnesses]
     ids = witness_ids(sigla)
-    root = etree.Element(f"{{{TEI}}}TEI", nsmap={None: TEI})
+    root = etree.Element(f"{{{TEI}}}TEI", nsmap={None: TEI})  # type: ignore[dict-item]  # lxml-stubs: the default namespace's key is None
     _header(root, c, ids)
     text = _sub(root, "text")
     body = _sub(text, "body")
@@ -166,7 +169,7 @@ def _spans(c: Collation, sigla: list[str]) -> list[tuple[Variant, dict[str, tupl
 def _body(ab: etree._Element, c: Collation, sigla: list[str], ids: dict[str, str]) -> None:
     texts = {w.siglum: w.text for w in c.witnesses}
     # items: ("text", {siglum: str}) and ("app", variant, {siglum: str}) in order
-    items: list[list] = []
+    items: list[list[Any]] = []
     cursor = dict.fromkeys(sigla, 0)
     for v, spans in _spans(c, sigla):
         items.append(["text", {s: texts[s][cursor[s]:spans[s][0]] for s in sigla}])
@@ -174,7 +177,7 @@ def _body(ab: etree._Element, c: Collation, sigla: list[str], ids: dict[str, str
         cursor = {s: spans[s][1] for s in sigla}
     items.append(["text", {s: texts[s][cursor[s]:] for s in sigla}])
 
-    expanded: list[list] = []
+    expanded: list[list[Any]] = []
     for i, item in enumerate(items):
         if item[0] == "app":
             expanded.append(item)
@@ -206,7 +209,7 @@ def _body(ab: etree._Element, c: Collation, sigla: list[str], ids: dict[str, str
         last = _app(ab, item[1], item[2], c.base, sigla, ids)
 
 
-def _stretch(parts: dict[str, str], sigla: list[str]) -> list[list]:
+def _stretch(parts: dict[str, str], sigla: list[str]) -> list[list[Any]]:
     """The text between two variants: shared text, and ``layout`` where only spacing differs.
 
     Between variants the witnesses have the same words (the variants hold every
@@ -220,7 +223,7 @@ def _stretch(parts: dict[str, str], sigla: list[str]) -> list[list]:
     splits = {s: re.split(r"(\S+)", parts[s]) for s in sigla}
     first = splits[sigla[0]]
     if all(len(p) == len(first) and p[1::2] == first[1::2] for p in splits.values()):
-        pieces: list[list] = []
+        pieces: list[list[Any]] = []
         for k in range(len(first)):
             texts = {s: splits[s][k] for s in sigla}
             if len(set(texts.values())) == 1:
