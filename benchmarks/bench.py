@@ -350,7 +350,7 @@ def whole(argv: list[str], cwd: Path, cap: float, memory_mb: int) -> tuple[str, 
     stderr.seek(0)
     err = stderr.read().strip().splitlines()
     code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 1):
+    if code != 0 and not (code == 1 and argv[0] == "check"):  # check's 1 is problems found, not a failure
         said = err[-1] if err else ""
         return f"exit {code}: {said[:90]}", wall, usage.ru_maxrss / 1024
     warned = sum(1 for line in err if line.startswith("warning:"))
@@ -379,7 +379,7 @@ def limits(tmp: Path, cap: float, memory_mb: int) -> None:
         said, wall, rss = result
         print(f"{label:<58} | {said[:24]:<24} | {wall:6.1f} | {rss:6.0f} | {goal}", flush=True)
         if len(said) > 24:
-            print(f"{'':<58} |   {said}")
+            print(f"{'':<58} |   {said[:110]}")
         return result
 
     sets = tmp / "limits"
