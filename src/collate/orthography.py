@@ -95,7 +95,8 @@ class Orthography:
                 x = parent[x]
             return x
 
-        for left, right in combinations(words.values(), 2):
+        distinct = {tuple(t.text for t in reading): reading for reading in words.values()}
+        for left, right in combinations(distinct.values(), 2):
             for a, b in _paired(left, right):
                 if self.same_word(a.text, b.text):
                     ka, kb = spelling_key(a.text, self.rules), spelling_key(b.text, self.rules)
