@@ -19,9 +19,9 @@ from collate.apparatus import (
     annotate,
     match,
     read_apparatus,
-    render,
     snapshot,
     sync,
+    synced_text,
 )
 from collate.config import load_config
 from collate.control import collate_paths
@@ -167,7 +167,7 @@ def test_bad_files_name_their_line_and_are_left_alone(fresh, tmp_path: Path, tex
 
 
 def test_render_is_pure_and_stable(fresh, tmp_path: Path) -> None:
-    first, report = render(fresh, None, tmp_path / "apparatus.toml")
-    second, again = render(fresh, first, tmp_path / "apparatus.toml")
+    first, report = synced_text(fresh, None, tmp_path / "apparatus.toml")
+    second, again = synced_text(fresh, first, tmp_path / "apparatus.toml")
     assert second == first and not again.changed and not (tmp_path / "apparatus.toml").exists()
     assert len(report.added) == 6

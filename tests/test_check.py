@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from collate.check import check, needs_review, primary
+from collate.check import judge, needs_review, primary
 from collate.config import Config
 from collate.control import check_paths
 from collate.model import Problem
@@ -106,12 +106,12 @@ def test_check_prints_nothing_and_follows_the_settings(result, capsys) -> None:
     config = Config(ignore_classes=["case", "word-division", "punctuation", "abbreviation"], accidentals=False)
     assert all(needs_review(v, config.ignore_classes, config.accidentals) == v.substantive
                for c in collations for v in c.variants)
-    unreviewed = check(collations, Config()).problems
+    unreviewed = judge(collations, Config()).problems
     assert len(unreviewed) == 15  # nothing decided: every variant of both sets
-    assert len(check(collations, config).problems) == 10  # the substantive ones
+    assert len(judge(collations, config).problems) == 10  # the substantive ones
     only_case = Config(ignore_classes=["case"])
-    assert {p.variant for p in check(collations, Config()).problems} - {
-        p.variant for p in check(collations, only_case).problems} == {"6833618607", "38de5aa7a4"}
+    assert {p.variant for p in judge(collations, Config()).problems} - {
+        p.variant for p in judge(collations, only_case).problems} == {"6833618607", "38de5aa7a4"}
     assert capsys.readouterr() == ("", "")
 
 

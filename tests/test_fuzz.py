@@ -42,8 +42,8 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from collate.apparatus import annotated, read_apparatus, sync
-from collate.check import check_set
+from collate.apparatus import read_apparatus, sync, with_decisions
+from collate.check import judge_set
 from collate.config import Config
 from collate.control import align_set, collate_set, load_sets
 from collate.model import Collation
@@ -288,10 +288,10 @@ def pipeline(texts: dict[str, str], normalize: dict, engine: str, encodings: dic
         path = sync_twice(c)
         entries = read_apparatus(path).entries
         assert set(entries) == {v.id for v in c.variants}
-        merged = annotated(c)
+        merged = with_decisions(c)
         assert merged.stale == () and all(v.status == "unreviewed" for v in merged.variants)
         # check: every variant unreviewed is a problem, each one line (CI logs read it line by line)
-        result = check_set(merged, Config())
+        result = judge_set(merged, Config())
         assert [p.variant for p in result.problems] == [v.id for v in c.variants]
         for problem in result.problems:
             assert len(str(problem).splitlines()) == 1, str(problem)
@@ -314,7 +314,7 @@ def pipeline(texts: dict[str, str], normalize: dict, engine: str, encodings: dic
         assert sorted(e.note for e in kept.values() if e.note) == sorted(notes.values())  # nothing lost
         for e in kept.values():
             assert e.status == ("recorded" if e.note else "unreviewed")
-        merged = annotated(c2)
+        merged = with_decisions(c2)
         assert {e["note"] for e in merged.stale} | {v.note for v in merged.variants if v.note} == set(notes.values())
 
 

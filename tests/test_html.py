@@ -16,7 +16,7 @@ import lxml.html
 import pytest
 from click.testing import CliRunner
 
-from collate.apparatus import annotated
+from collate.apparatus import with_decisions
 from collate.cli import cli
 from collate.config import Config
 from collate.control import collate_set, load_sets
@@ -106,7 +106,7 @@ def test_entry_shows_kind_classes_status_and_the_synoptic_view(warm_springs: Col
 
 
 def test_statuses_and_notes_from_the_apparatus_file(warm_springs: Collation) -> None:
-    reviewed = annotated(warm_springs)
+    reviewed = with_decisions(warm_springs)
     assert any(v.status != "unreviewed" for v in reviewed.variants) and any(v.note for v in reviewed.variants)
     doc = _doc(html.render(reviewed))
     for v in reviewed.variants:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from collate.apparatus import Decision, decide, read_apparatus, read_text, render
+from collate.apparatus import Decision, decide, read_apparatus, read_text, synced_text
 from collate.config import load_config
 from collate.control import collate_paths
 from collate.session import Conflict, NotFound, Session, SessionError
@@ -57,7 +57,7 @@ def test_decide_on_a_variant_without_an_entry_brings_the_file_up_to_date_first(l
     end = text.index("[variants.", start + 1)
     cut = text[:start] + "# an editor's comment\n" + text[end:]
     new = decide(c, cut, path, {DEAR: Decision("error")})
-    synced, _ = render(c, cut, path)
+    synced, _ = synced_text(c, cut, path)
     assert new == synced.replace('status = "unreviewed"', 'status = "error"', 1)
     assert "# an editor's comment\n" in new
     # no file at all: the header and every entry, the decided one with its status

@@ -528,7 +528,7 @@ def _listed(e: Entry, shown: str, status: str | None = None) -> dict[str, Any]:
             "context": list(e.context) if e.context else None, "file": shown, "line": e.line}
 
 
-def annotated(collation: Collation) -> Collation:
+def with_decisions(collation: Collation) -> Collation:
     """The collation with its set's apparatus file merged in (when the set has a folder)."""
     if collation.single or not collation.path.is_dir():
         return collation
@@ -657,7 +657,7 @@ def _header(collation: Collation) -> str:
     )
 
 
-def render(collation: Collation, text: str | None, path: Path) -> tuple[str, SyncReport]:
+def synced_text(collation: Collation, text: str | None, path: Path) -> tuple[str, SyncReport]:
     """The file's new text after bringing it up to date with ``collation``, and what changed.
 
     Pure (no I/O): :func:`sync` writes the result. Only entries that change are
@@ -769,7 +769,7 @@ def sync(collation: Collation, path: Path | None = None) -> SyncReport:
     text = read_text(path)
     if text is None and not collation.variants:
         return SyncReport(path)
-    new, report = render(collation, text, path)
+    new, report = synced_text(collation, text, path)
     if new != text:
         write_atomic(path, new)
         report.written = True
@@ -863,7 +863,7 @@ def decide(collation: Collation, text: str | None, path: Path, decisions: dict[s
     Many decisions make one new text (one atomic replace for a batch). Where a
     decided variant has no entry under its id yet (a new variant, or an entry
     to re-attach), the file is first brought up to date exactly as ``collate
-    apparatus`` would (:func:`render`), then the decisions are set. Raises
+    apparatus`` would (:func:`synced_text`), then the decisions are set. Raises
     :class:`ApparatusError` for a malformed file, a bad status or an id that
     is not a variant of ``collation``.
     """
@@ -877,7 +877,7 @@ def decide(collation: Collation, text: str | None, path: Path, decisions: dict[s
                                  _shown(path))
     entries = read_entries(text, path)
     if text is None or any(vid not in entries for vid in decisions):
-        synced, _ = render(collation, text, path)
+        synced, _ = synced_text(collation, text, path)
     else:
         synced = text
     new = _with_decisions(synced, path, decisions)

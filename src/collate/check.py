@@ -68,17 +68,13 @@ def needs_review(v: Variant, ignore_classes: Iterable[str] = (), accidentals: bo
     return not (v.classes and set(v.classes) <= ignored)
 
 
-def problems(collations: Sequence[Collation], config: Config) -> list[Problem]:
-    """Every problem of every set, in set and text order."""
-    return check(collations, config).problems
-
-
-def check(collations: Sequence[Collation], config: Config) -> CheckResult:
+def judge(collations: Sequence[Collation], config: Config) -> CheckResult:
     """The verdict on every set (collations already annotated with their apparatus)."""
-    return CheckResult(tuple(check_set(c, config) for c in collations))
+    return CheckResult(tuple(judge_set(c, config) for c in collations))
 
 
-def check_set(c: Collation, config: Config) -> SetResult:
+def judge_set(c: Collation, config: Config) -> SetResult:
+    """One set's verdict: a problem per variant that still needs an editor, error entry and stale entry."""
     files = {w.siglum: display_path(c.path / w.file) for w in c.witnesses}
     names = {w.siglum: w.file for w in c.witnesses}
     found: list[Problem] = []

@@ -30,8 +30,8 @@ from typing import Any
 
 from . import __version__
 from .align import Columns
-from .apparatus import SyncReport, annotated, apparatus_path, read_apparatus, sync
-from .check import CheckResult, check
+from .apparatus import SyncReport, apparatus_path, read_apparatus, sync, with_decisions
+from .check import CheckResult, judge
 from .config import Config, config_for, validate_classes
 from .engines import DEFAULT_ENGINE, align
 from .errors import CollateError, WitnessError
@@ -250,7 +250,7 @@ def run_sets(
 
 def _collate_one(wset: WitnessSet, engine: str, formats: Sequence[str], out: Path) -> SetRun:
     """Collate one set and write its reports (in a worker process when run with -j)."""
-    collation = annotated(collate_set(wset, engine))  # statuses and notes from apparatus.toml
+    collation = with_decisions(collate_set(wset, engine))  # statuses and notes from apparatus.toml
     for reporter in reporters_for(formats):
         write_output(out / f"{collation.name}{reporter.SUFFIX}", reporter.render(collation))
     row = index_row(collation) if HTML in formats else None
@@ -413,7 +413,7 @@ def check_paths(
         config = replace(config, ignore_classes=validate_classes(list(ignore_classes), "--ignore-class"))
     if accidentals is not None:
         config = replace(config, accidentals=accidentals)
-    return check([annotated(c) for c in _collate(paths, config, engine)], config)
+    return judge([with_decisions(c) for c in _collate(paths, config, engine)], config)
 
 
 def diff_files(a: Path, b: Path, config: Config, engine: str | None = None) -> Collation:

@@ -19,6 +19,9 @@ from .positions import Position, text_of, texts_at
 
 CONTEXT_WORDS = 4
 
+#: how alike (rapidfuzz ratio, 0-100) readings must all be to count as one word written differently
+ALIKE_RATIO = 60
+
 
 @dataclass
 class Unit:
@@ -144,7 +147,7 @@ def _long_one_sided(places: list[Place], sigla: list[str]) -> dict[int, int]:
 def _alike(texts: dict[str, str]) -> bool:
     """Readings that look like one word written differently (a truncation, a misspelling)."""
     values = list(dict.fromkeys(texts.values()))
-    return all(fuzz.ratio(a, b) >= 60 for i, a in enumerate(values) for b in values[i + 1:])
+    return all(fuzz.ratio(a, b) >= ALIKE_RATIO for i, a in enumerate(values) for b in values[i + 1:])
 
 
 def _matched(cells: dict[str, list[int]], by_siglum: dict[str, Prepared], sigla: list[str]) -> bool:

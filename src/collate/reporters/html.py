@@ -78,7 +78,7 @@ class SynopticRow:
 
 
 @dataclass(frozen=True)
-class Entry:
+class VariantEntry:
     """One variant as the page shows it."""
 
     id: str
@@ -106,7 +106,7 @@ class TextPiece:
     """A stretch of the base text; ``entry`` is set where a variant is marked."""
 
     text: str
-    entry: Entry | None = None
+    entry: VariantEntry | None = None
 
 
 @dataclass(frozen=True)
@@ -172,7 +172,7 @@ class SetPage:
     sigla: tuple[str, ...]
     matrix: tuple[MatrixRow, ...]
     text: tuple[TextPiece, ...]
-    entries: tuple[Entry, ...]
+    entries: tuple[VariantEntry, ...]
     filters: tuple[FilterGroup, ...]
     counts: dict[str, int]
     stale: tuple[StaleEntry, ...]
@@ -311,7 +311,7 @@ def _entry(
     texts: dict[str, str],
     in_text: bool,
     ids: frozenset[str],
-) -> Entry:
+) -> VariantEntry:
     base = v.readings.get(c.base)
     lemma_text = base.text if base else ""
     # the apparatus line: every other reading once, with all the witnesses that have it
@@ -350,7 +350,7 @@ def _entry(
         rows.append(
             SynopticRow(siglum, f"{r.line}:{r.column}", before, frags, after, siglum == c.base, not r.text)
         )
-    return Entry(
+    return VariantEntry(
         id=v.id,
         number=number,
         line=base.line if base else 0,
@@ -369,7 +369,7 @@ def _entry(
     )
 
 
-def _marked_text(text: str, spans: list[tuple[int, int, Entry]]) -> tuple[TextPiece, ...]:
+def _marked_text(text: str, spans: list[tuple[int, int, VariantEntry]]) -> tuple[TextPiece, ...]:
     """The base text cut into plain stretches and marked variants, in order."""
     pieces: list[TextPiece] = []
     at = 0
@@ -393,7 +393,7 @@ def set_page(c: Collation) -> SetPage:
     """Everything one set's page shows, in the order it shows it."""
     texts = {w.siglum: w.text for w in c.witnesses}
     base_text = texts.get(c.base, "")
-    spans: list[tuple[int, int, Entry]] = []
+    spans: list[tuple[int, int, VariantEntry]] = []
     entries = []
     ids = frozenset(v.id for v in c.variants)
     for number, v in enumerate(c.variants, 1):
