@@ -30,9 +30,13 @@ one edition adds is not glued to a verb another edition changes next to it.
 
 from __future__ import annotations
 
+import gzip
+import importlib.util
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache
+from pathlib import Path
 
+import msgpack
 import regex
 
 from .model import Prepared
@@ -141,12 +145,34 @@ def _separator(left: Unit, right: Unit, by_siglum: dict[str, Prepared], sigla: l
     return most if tokens else -1
 
 
-@lru_cache(maxsize=65536)
 def _light(word: str, language: str) -> bool:
     """One of the language's commonest words ("the", "and", "than"): agreement on it is chance."""
-    from wordfreq import zipf_frequency  # imported on first use: it costs start-up
+    return word.casefold() in _commonest(language)
 
-    return zipf_frequency(word, language, wordlist="small") >= LIGHT_ZIPF
+
+@cache
+def _commonest(language: str) -> frozenset[str]:
+    """The words of Zipf frequency :data:`LIGHT_ZIPF` or more in wordfreq's "small" list for ``language``.
+
+    The list is read as wordfreq documents its cBpack format (``read_cBpack``:
+    gzipped msgpack, a header, then the words of each frequency, the n-th list
+    at -n centibels, so Zipf 9 - n/100), without importing wordfreq, whose
+    import (langcodes, ftfy) costs more than the rest of this pass on a book
+    chapter. A language wordfreq does not have has no light words: nothing is
+    joined.
+    """
+    spec = importlib.util.find_spec("wordfreq")
+    if spec is None or not spec.submodule_search_locations:
+        return frozenset()
+    path = Path(next(iter(spec.submodule_search_locations))) / "data" / f"small_{language}.msgpack.gz"
+    if not path.is_file():
+        return frozenset()
+    with gzip.open(path, "rb") as f:
+        header, *buckets = msgpack.load(f, raw=False)
+    if header != {"format": "cB", "version": 1}:
+        return frozenset()
+    last = round((9 - LIGHT_ZIPF) * 100)
+    return frozenset(word for bucket in buckets[: last + 1] for word in bucket)
 
 
 def _same_sides(left: Unit, right: Unit, by_siglum: dict[str, Prepared], sigla: list[str]) -> bool:

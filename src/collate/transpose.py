@@ -1,59 +1,145 @@
-"""Text moved between witnesses: an addition paired with an omission of the same words."""
+"""Text moved between witnesses: an omission in one place paired with an addition of it in another.
+
+CollateX finds no transpositions, and the anchored engine keeps the order of
+the text it anchors on: a passage moved comes out as text missing here and the
+same text added there. This pass pairs them, as one transposition with both
+places (each variant's ``transposed_with`` names the other: ``@corresp`` in
+TEI, a link in the HTML report).
+
+Two rules, one for each kind of move:
+
+* a few words moved a little way ("a great personal" / "a personal great"):
+  the same words (case and layout aside), at most :data:`TRANSPOSITION_REACH`
+  tokens apart;
+* a passage of :data:`MOVED_WORDS` words or more moved anywhere (a paragraph
+  the author moved, text regions an OCR engine read in another order): alike
+  to at least :data:`MOVED_SIMILARITY` (rapidfuzz's ratio, 0-100: 100 minus
+  the share of characters inserted or deleted to turn one into the other), so a
+  passage read with OCR errors in one place still finds itself.
+
+Long passages are not compared each with each: every candidate gets a
+signature, the :data:`SIGNATURE` smallest hashes of its word 3-grams (MinHash's
+bottom-k sketch), and only candidates that share a signature value are
+compared. Two copies of one passage share most of their 3-grams and so, with
+high probability, some of their smallest; the work is linear in the words of
+the candidates plus the few comparisons the shared values call for.
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
+import zlib
+from collections import defaultdict
+from dataclasses import dataclass, replace
+
+from rapidfuzz import fuzz
 
 from .model import Variant
 from .readings import collapse
 from .units import Unit
 
-#: how many tokens apart an addition and an omission of the same text may be
-#: and still count as one transposition
+#: how many tokens apart an addition and an omission of the same words may be
+#: and still count as one transposition, when they are short
 TRANSPOSITION_REACH = 40
+#: words a passage needs to be paired anywhere in the text, and alike rather than equal
+MOVED_WORDS = 4
+#: rapidfuzz ratio (0-100) a passage's two places must reach: an OCR reading with
+#: about one character in ten wrong still does, a different sentence does not
+MOVED_SIMILARITY = 80
+#: MinHash bottom-k: how many of a passage's smallest 3-gram hashes index it
+SIGNATURE = 8
+#: a signature value shared by more candidates than this is too common to pair by
+#: (a 3-gram like "of the same" in a text full of short additions)
+CROWD = 64
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A variant where some witnesses have a passage and the others none."""
+
+    index: int
+    text: str  # the passage, casefolded, whitespace collapsed
+    holders: frozenset[str]
+    absent: frozenset[str]
+    words: int
 
 
 def transpositions(variants: list[Variant], units: list[Unit]) -> list[Variant]:
-    """Pair an addition with a nearby omission of the same words: a transposition.
-
-    CollateX finds no transpositions: text moved within a window comes out as
-    text added here and the same text missing there. When one variant has a
-    reading (in some witnesses) that another variant nearby lacks in exactly
-    those witnesses, and it is the base's reading there, both become kind
-    ``transposition`` and point at each other.
-    """
+    """``variants`` with each moved passage's two places made one transposition."""
+    candidates = [c for i, v in enumerate(variants) if (c := _candidate(i, v)) is not None]
+    pairs = _near(candidates, units) + _far(candidates)
+    pairs.sort()
     out = list(variants)
     used: set[int] = set()
-
-    def signature(v: Variant) -> tuple[str, frozenset[str]] | None:
-        present = {s: r.text for s, r in v.readings.items() if r.text}
-        absent = frozenset(s for s, r in v.readings.items() if not r.text)
-        if not present or not absent or len({collapse(t).casefold() for t in present.values()}) != 1:
-            return None
-        return collapse(next(iter(present.values()))).casefold(), frozenset(present)
-
-    sigs = [signature(v) for v in variants]
-    for i, a in enumerate(variants):
-        if i in used or sigs[i] is None:
+    for _, i, j in pairs:
+        if i in used or j in used:
             continue
-        for j in range(i + 1, len(variants)):
-            b = variants[j]
-            if j in used or sigs[j] is None:
-                continue
-            if _distance(units[i], units[j]) > TRANSPOSITION_REACH:
-                break
-            sig_a, sig_b = sigs[i], sigs[j]
-            if sig_a is None or sig_b is None:  # checked above; for the type checker
-                continue
-            text_a, holders_a = sig_a
-            text_b, holders_b = sig_b
-            all_sigla = frozenset(a.readings)
-            if text_a == text_b and holders_a == all_sigla - holders_b and len(text_a.split()) >= 1:
-                out[i] = replace(a, kind="transposition", transposed_with=b.id)
-                out[j] = replace(b, kind="transposition", transposed_with=a.id)
-                used.update((i, j))
-                break
+        used.update((i, j))
+        out[i] = replace(variants[i], kind="transposition", transposed_with=variants[j].id)
+        out[j] = replace(variants[j], kind="transposition", transposed_with=variants[i].id)
     return out
+
+
+def _candidate(index: int, v: Variant) -> _Candidate | None:
+    present = {s: collapse(r.text).casefold() for s, r in v.readings.items() if r.text.strip()}
+    absent = frozenset(s for s in v.readings if s not in present)
+    if not present or not absent:
+        return None
+    texts = list(dict.fromkeys(present.values()))
+    words = len(texts[0].split())
+    if len(texts) > 1 and (words < MOVED_WORDS or any(fuzz.ratio(texts[0], t) < MOVED_SIMILARITY for t in texts)):
+        return None
+    return _Candidate(index, texts[0], frozenset(present), absent, words)
+
+
+def _complementary(a: _Candidate, b: _Candidate) -> bool:
+    """The witnesses that have the passage in one place lack it in the other, and the other way round."""
+    return a.holders == b.absent and a.absent == b.holders
+
+
+def _near(candidates: list[_Candidate], units: list[Unit]) -> list[tuple[float, int, int]]:
+    """Pairs of the same words a short way apart: (sort key, i, j), each one nearest its first."""
+    pairs: list[tuple[float, int, int]] = []
+    for n, a in enumerate(candidates):
+        for b in candidates[n + 1:]:
+            distance = _distance(units[a.index], units[b.index])
+            if distance > TRANSPOSITION_REACH:
+                break
+            if a.text == b.text and _complementary(a, b):
+                pairs.append((-200.0, a.index, b.index))  # before any far pair; in the order of the text
+    return pairs
+
+
+def _far(candidates: list[_Candidate]) -> list[tuple[float, int, int]]:
+    """Pairs of alike passages of :data:`MOVED_WORDS` words or more anywhere: (sort key, i, j)."""
+    long = [c for c in candidates if c.words >= MOVED_WORDS]
+    buckets: defaultdict[int, list[int]] = defaultdict(list)
+    for n, c in enumerate(long):
+        for value in _signature(c.text):
+            buckets[value].append(n)
+    seen: set[tuple[int, int]] = set()
+    pairs: list[tuple[float, int, int]] = []
+    for members in buckets.values():
+        if len(members) > CROWD:
+            continue
+        for x, m in enumerate(members):
+            for n in members[x + 1:]:
+                if (m, n) in seen:
+                    continue
+                seen.add((m, n))
+                a, b = long[m], long[n]
+                if not _complementary(a, b):
+                    continue
+                score = fuzz.ratio(a.text, b.text)
+                if score >= MOVED_SIMILARITY:
+                    pairs.append((-score, a.index, b.index))
+    return pairs
+
+
+def _signature(text: str) -> list[int]:
+    """The :data:`SIGNATURE` smallest hashes of the text's word 3-grams (crc32: the same in every run)."""
+    words = text.split()
+    grams = {" ".join(words[i:i + 3]) for i in range(max(len(words) - 2, 1))}
+    return sorted(zlib.crc32(g.encode("utf-8")) for g in grams)[:SIGNATURE]
 
 
 def _distance(a: Unit, b: Unit) -> int:
