@@ -468,7 +468,8 @@ def test_two_witnesses_with_nothing_in_common(tmp_path: Path, monkeypatch: pytes
 
     report = json.loads((tmp_path / "reports" / "s.json").read_text(encoding="utf-8"))
     assert tokens(report) == {"A": len(tokenize(" ".join(words))[1]), "B": len(tokenize(" ".join(others))[1])}
-    assert len(report["variants"]) > 100
+    # unrelated text: many differences, which chance agreement on "the", "of" no longer cuts into hundreds
+    assert len(report["variants"]) > 10
 
 
 def test_collatex_asked_for_on_long_witnesses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -68,3 +68,13 @@ def test_a_content_word_both_keep_separates_two_rewrites() -> None:
         "B": "It was only throwing far backwards the history and showing animals tamed much earlier in Egypt long ago",
     })
     assert len(chance.variants) == 1
+
+
+def test_a_word_written_differently_next_to_a_change_is_one_unit_with_it() -> None:
+    """Whitman 1855 "invite my soul," against 1867 "invite my Soul;": the differences touch, one unit."""
+    whitman = Path(__file__).resolve().parent.parent / "benchmarks" / "juxta-whitman-leaves"
+    lines = {e: next(line for line in (whitman / f"{e}.txt").read_text(encoding="utf-8").splitlines()
+                     if line.startswith("I loafe and invite my")) for e in ("1855", "1867")}
+    (variant,) = collate_texts(lines).variants
+    assert (variant.readings["1855"].text, variant.readings["1867"].text) == ("soul,", "Soul;")
+    assert not variant.substantive and variant.classes == ("case", "punctuation")

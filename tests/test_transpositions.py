@@ -78,3 +78,10 @@ def test_a_few_words_moved_a_short_way_are_still_paired() -> None:
     first, second = collation.variants
     assert (first.kind, second.kind) == ("transposition", "transposition")
     assert first.transposed_with == second.id
+
+
+def test_a_comma_dropped_here_and_one_added_there_is_no_transposition() -> None:
+    """Synthetic: punctuation alone is never moved text."""
+    collation = collate_texts({"A": "the objects lay about there, reliquaries and pyxes were there",
+                               "B": "the objects lay about there reliquaries and pyxes, were there"})
+    assert sorted(v.kind for v in collation.variants) == ["addition", "omission"]

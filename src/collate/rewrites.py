@@ -18,11 +18,13 @@ counted in words and the equality must be *light*: at most
 frequency of at least :data:`LIGHT_ZIPF` in ``wordfreq``, for the set's
 ``language``: "the", "and", "this", "than", "which", "may", not "man", "fact",
 "believe"), punctuation and markers counting for nothing, and no paragraph
-break among them. A content word both versions keep ("geologists"), or a
-run of more agreeing words than that, is agreement an editor sees and still
-separates two changes. Two *small* changes stay apart whatever separates them
-(both sides must have at least :data:`MIN_SIDE` words in some witness, one side
-:data:`MIN_LONG`): "look to] compare" and "much more] more" are two variants.
+break among them. Up to :data:`MAX_CONTENT` other words may agree inside a
+long rewrite by chance, when both changes have :data:`CONTENT_RATIO` words for
+each of them. A content word both versions keep between shorter changes
+("all geologists believe that"), or a run of more agreeing words, is
+agreement an editor sees and still separates two changes. Two *small*
+changes stay apart whatever separates them (both sides must have at least
+:data:`MIN_SIDE` words in some witness, one side :data:`MIN_LONG`): "look to] compare" and "much more] more" are two variants.
 And the two changes must be made by the same witnesses against the same
 others (their groupings agree on some split of the witnesses), so a heading
 one edition adds is not glued to a verb another edition changes next to it.
@@ -55,6 +57,10 @@ LIGHT_ZIPF = 5.9
 MIN_SIDE = 2
 #: ... and the larger of the two: a rewrite, not two small changes
 MIN_LONG = 4
+#: content words that may agree inside a rewrite by chance, and how many words
+#: each change must have (in the witness that has most) for each of them
+MAX_CONTENT = 2
+CONTENT_RATIO = 8
 
 
 def join_rewrites(units: list[Unit], by_siglum: dict[str, Prepared], sigla: list[str],
@@ -89,12 +95,17 @@ def _partner(out: list[Unit], by_siglum: dict[str, Prepared], sigla: list[str], 
         return None
     for k in range(len(out) - 2, -1, -1):
         left = out[k]
-        between = _separator(left, right, by_siglum, sigla, language)
-        if between is None:
+        left_size = _size(left, by_siglum, sigla)
+        found = _separator(left, right, by_siglum, sigla, language)
+        if found is None:
             return None
+        between, heavy = found
         if between < 0:  # next to it with nothing between: a cut made on purpose
             continue
-        left_size = _size(left, by_siglum, sigla)
+        if heavy and heavy * CONTENT_RATIO > min(left_size, right_size):
+            if heavy > MAX_CONTENT:
+                return None
+            continue
         if (
             not left.matched
             and left_size >= MIN_SIDE
@@ -117,7 +128,7 @@ def _start(unit: Unit, siglum: str) -> int:
 
 
 def _separator(left: Unit, right: Unit, by_siglum: dict[str, Prepared], sigla: list[str],
-               language: str) -> int | None:
+               language: str) -> tuple[int, int] | None:
     """How many words stand between two units (most in any witness), or None if too many or not light.
 
     A paragraph break between them is never light: a rewrite is drawn
@@ -126,11 +137,11 @@ def _separator(left: Unit, right: Unit, by_siglum: dict[str, Prepared], sigla: l
     it, or from words added next to it), and that cut is not undone here; the
     unit may still stand inside what separates two others.
     """
-    most = 0
+    most = heaviest = 0
     tokens = 0
     for s in sigla:
         p = by_siglum[s]
-        words = 0
+        words = heavy = 0
         first, end = left.after[s], _start(right, s)
         if first < end and any(_PARAGRAPH.search(p.tokens[i].space) for i in range(max(first - 1, 0), end)):
             return None
@@ -139,10 +150,12 @@ def _separator(left: Unit, right: Unit, by_siglum: dict[str, Prepared], sigla: l
             if p.roles[i] != "word":
                 continue
             words += 1
-            if words > MAX_SEPARATOR or not _light(p.tokens[i].text, language):
+            if not _light(p.tokens[i].text, language):
+                heavy += 1
+            if words - heavy > MAX_SEPARATOR or heavy > MAX_CONTENT:
                 return None
-        most = max(most, words)
-    return most if tokens else -1
+        most, heaviest = max(most, words), max(heaviest, heavy)
+    return (most, heaviest) if tokens else (-1, 0)
 
 
 def _light(word: str, language: str) -> bool:

@@ -85,6 +85,8 @@ def _candidate(index: int, v: Variant) -> _Candidate | None:
     if not present or not absent:
         return None
     texts = list(dict.fromkeys(present.values()))
+    if not any(ch.isalnum() for ch in texts[0]):
+        return None  # a comma dropped here and one added there: two changes of punctuation, nothing moved
     words = len(texts[0].split())
     if len(texts) > 1 and (words < MOVED_WORDS or any(fuzz.ratio(texts[0], t) < MOVED_SIMILARITY for t in texts)):
         return None

@@ -1,10 +1,10 @@
 """Variation units: maximal runs of disagreeing positions, cut where an editor would cut.
 
 A position on which the witnesses' text differs is disagreement; a maximal run
-of them (ignoring positions that are empty in every witness) is one unit. A run
-is cut further where a word every witness has differs only in how it is written
-(kept apart from words added or dropped next to it) and around a long stretch
-only some witnesses have.
+of them (ignoring positions that are empty in every witness) is one unit:
+differences that touch are one unit, a word written differently ("soul," /
+"Soul;", "' So he" / "\" He") with the change next to it. A run is cut only
+around a long stretch only some witnesses have.
 """
 
 from __future__ import annotations
@@ -52,7 +52,6 @@ def runs(
     current: Unit | None = None
     context: list[str] = []  # agreeing column texts so far
     pending_after: list[Unit] = []
-    current_matched = False
     current_stretch: int | None = None
     places: list[Place] = [
         (index, is_column, cells, texts_at(cells, by_siglum, rules, sigla))
@@ -79,16 +78,14 @@ def runs(
             stretch = stretches.get(index)
             if stretch is None and is_column and all(cells.get(s) for s in sigla) and _alike(texts):
                 stretch = 0  # a word every witness has, written alike: "directly" / "direct"
-            if current is not None and (
-                matched != current_matched
-                or (stretch != current_stretch and None not in (stretch, current_stretch))
-            ):
+            if current is not None and stretch != current_stretch and None not in (stretch, current_stretch):
                 current.after = dict(cursor)
                 units.append(current)
                 current = None
             if current is None:
                 current = Unit({s: [] for s in sigla}, {}, context[-CONTEXT_WORDS:], [], index, matched)
-                current_matched, current_stretch = matched, stretch
+                current_stretch = stretch
+            current.matched = current.matched and matched
             for s in sigla:
                 current.tokens[s].extend(cells.get(s, ()))
         for s in sigla:
@@ -154,8 +151,9 @@ def _matched(cells: dict[str, list[int]], by_siglum: dict[str, Prepared], sigla:
     """A column where every witness has a word and the normalized keys agree.
 
     Such a column differs only in how the same word is written ("United
-    States" / "U. S.", "Governments" / "governments"); it is kept apart from
-    words added or dropped next to it, so each gets its own class.
+    States" / "U. S.", "Governments" / "governments"). A unit made only of
+    such columns is agreement on its words, never a side of a rewrite
+    (:mod:`.rewrites`).
     """
     keys = set()
     for s in sigla:
