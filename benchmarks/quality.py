@@ -388,8 +388,9 @@ def _strip(text: str, span: Span) -> Span:
 
 def tool_variants(gold: Gold, engine: str | None = None) -> list[ToolVariant]:
     """Collate the whole set with collate's API and keep what the benchmark compares."""
-    from collate.config import load_config
-
+    # imported by name: the benchmark runs on collate as installed, or on another
+    # checkout through PYTHONPATH (the figures before), whichever modules it has
+    load_config = importlib.import_module("collate.config").load_config
     try:
         control = importlib.import_module("collate.control")
     except ModuleNotFoundError:  # collate before its control layer (commit 1079d06: the figures before)
