@@ -500,12 +500,14 @@ def match(variants: Iterable[Variant], entries: dict[str, Entry], base: str | No
 CORRECTABLE = ("error", "corrected")
 
 
-def annotate(collation: Collation, apparatus: Apparatus) -> Collation:
+def annotate(collation: Collation, apparatus: Apparatus, shown: str | None = None) -> Collation:
     """The collation with each variant's status and note, and the stale entries and corrections listed.
 
     Read-only: what the file would say after ``collate apparatus``, so reports
     and ``check`` agree with ``sync``. A ``corrected`` entry whose variant
-    occurs again is an ``error`` again: the correction was undone.
+    occurs again is an ``error`` again: the correction was undone. ``shown`` is
+    the file's path as listed entries name it (default: as seen from the current
+    folder; a Dask worker is given the client's, see :mod:`collate.cluster`).
     """
     m = match(collation.variants, apparatus.entries, collation.base)
 
@@ -516,7 +518,7 @@ def annotate(collation: Collation, apparatus: Apparatus) -> Collation:
         replace(v, status=status(m.entries[v.id]), note=m.entries[v.id].note) if v.id in m.entries else v
         for v in collation.variants
     )
-    shown = _shown(apparatus.path)
+    shown = shown if shown is not None else _shown(apparatus.path)
     stale = tuple(_listed(e, shown) for e in m.stale)
     corrections = tuple(_listed(e, shown, status="corrected") for e in m.corrected)
     return replace(collation, variants=variants, stale=stale, corrections=corrections)

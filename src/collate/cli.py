@@ -102,6 +102,14 @@ def cli(ctx: click.Context) -> None:
     ctx.obj = None
 
 
+def _scheduler_option(function):  # type: ignore[no-untyped-def]
+    """``--scheduler ADDRESS|local`` (and ``-j`` for a local cluster's workers), for run, check and apparatus."""
+    return click.option(
+        "--scheduler", metavar="ADDRESS|local", default=None,
+        help="Collate on a Dask cluster: a scheduler's address (tcp://host:8786), or 'local' for one worker per"
+             " core on this machine (collate run: -j N workers). Needs pip install 'collate[dask]'.")(function)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", "-o", "out", type=click.Path(path_type=Path), default=None,
@@ -112,8 +120,9 @@ def cli(ctx: click.Context) -> None:
               help=f"Reports to write: {', '.join(REPORTERS)} (repeatable; default json and html).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Collate sets in this many processes.")
 @click.option("--force", is_flag=True, help="Collate every set again even if nothing changed.")
+@_scheduler_option
 def run(paths: tuple[Path, ...], out: Path | None, engine: str | None, formats: tuple[str, ...],
-        jobs: int | None, force: bool) -> None:
+        jobs: int | None, force: bool, scheduler: str | None) -> None:
     """Collate witness sets and write a report for each.
 
     PATHS are set folders (holding set.toml) or folders of sets; the default is
@@ -137,6 +146,7 @@ def run(paths: tuple[Path, ...], out: Path | None, engine: str | None, formats: 
             force=force,
             echo=bar.echo if bar else click.echo,
             progress=bar,
+            scheduler=scheduler,
         )
     finally:
         if bar:
@@ -225,7 +235,8 @@ def init(args: tuple[Path, ...]) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-def apparatus(paths: tuple[Path, ...]) -> None:
+@_scheduler_option
+def apparatus(paths: tuple[Path, ...], scheduler: str | None) -> None:
     """Bring each set's apparatus.toml up to date with its variants.
 
     Every variant without an entry gets one (status "unreviewed", its readings);
@@ -240,7 +251,7 @@ def apparatus(paths: tuple[Path, ...]) -> None:
       collate apparatus witnesses/
     """
     chosen = list(paths) or [Path("witnesses")]
-    sync_paths(chosen, config_for(chosen), echo=click.echo)
+    sync_paths(chosen, config_for(chosen), echo=click.echo, scheduler=scheduler)
 
 
 @cli.command("check")
@@ -253,8 +264,9 @@ def apparatus(paths: tuple[Path, ...]) -> None:
               help="Whether accidental variants need review at all (default: [check] accidentals, true).")
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
               help="Write the report to this file (the summary line still goes to stdout).")
+@_scheduler_option
 def check_command(paths: tuple[Path, ...], fmt: str, ignore_classes: tuple[str, ...],
-                  accidentals: bool | None, output: Path | None) -> None:
+                  accidentals: bool | None, output: Path | None, scheduler: str | None) -> None:
     """Check that every variant has been reviewed: the CI gate. Never writes.
 
     Exit 0 when every variant that needs review has an apparatus entry with
@@ -269,7 +281,8 @@ def check_command(paths: tuple[Path, ...], fmt: str, ignore_classes: tuple[str, 
       collate check --ignore-class case --ignore-class quotes
     """
     chosen = list(paths) or [Path("witnesses")]
-    result = check_paths(chosen, config_for(chosen), ignore_classes=ignore_classes, accidentals=accidentals)
+    result = check_paths(chosen, config_for(chosen), ignore_classes=ignore_classes, accidentals=accidentals,
+                         scheduler=scheduler)
     render = CHECK_REPORTERS[fmt].render
     if output is None:
         click.echo(render(result), nl=False)

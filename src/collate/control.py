@@ -30,7 +30,7 @@ from typing import Any
 
 from . import __version__
 from .align import Columns
-from .apparatus import SyncReport, apparatus_path, read_apparatus, sync, with_decisions
+from .apparatus import Apparatus, SyncReport, annotate, apparatus_path, read_apparatus, sync, with_decisions
 from .check import CheckResult, judge
 from .config import Config, config_for, validate_classes
 from .engines import DEFAULT_ENGINE, align
@@ -179,6 +179,7 @@ def run_sets(
     force: bool = False,
     echo: Callable[[str], None] = print,
     progress: Callable[[int, int], None] | None = None,
+    scheduler: str | None = None,
 ) -> list[SetRun]:
     """Collate every set under ``paths`` and write its reports to ``out``.
 
@@ -191,7 +192,11 @@ def run_sets(
     all the same. ``progress(done, total)`` is called as sets finish.
 
     ``out``, ``engine`` and ``jobs`` default to the project's settings (``config``).
+    With ``scheduler`` (a Dask scheduler's address, or ``local`` for a cluster of
+    ``jobs`` workers on this machine) the sets are collated and rendered on the
+    cluster, and written here (:mod:`collate.cluster`).
     """
+    workers = jobs
     out = out if out is not None else Path(config.output)
     engine = engine or config.engine
     jobs = jobs or config.jobs
@@ -228,7 +233,12 @@ def run_sets(
         flush()
 
     flush()
-    if jobs > 1 and len(todo) > 1:
+    if scheduler is not None and todo:
+        from .cluster import render_sets
+
+        for n, rendered in render_sets(scheduler, [sets[n] for n in todo], engine, chosen, workers):
+            finish(todo[n], rendered.write(out))
+    elif jobs > 1 and len(todo) > 1:
         with process_pool(min(jobs, len(todo))) as pool:
             futures = {pool.submit(call_writing, _collate_one, sets[n], engine, chosen, out): n for n in todo}
             try:
@@ -248,13 +258,49 @@ def run_sets(
     return runs
 
 
+@dataclass(frozen=True)
+class RenderedSet:
+    """One set collated and its reports rendered, not yet written: (file name, text) pairs."""
+
+    run: SetRun
+    reports: tuple[tuple[str, str], ...]
+
+    def write(self, out: Path) -> SetRun:
+        for name, text in self.reports:
+            write_output(out / name, text)
+        return self.run
+
+
+#: a set's apparatus as read where the files are, with its path as messages and reports show it
+SetApparatus = tuple[Apparatus, str]
+
+
+def set_apparatus(wset: WitnessSet) -> SetApparatus | None:
+    """The apparatus file a set's reports merge in (None: a single witness, or no folder)."""
+    if len(wset.witnesses) < 2 or not wset.path.is_dir():
+        return None
+    apparatus = read_apparatus(apparatus_path(wset.path))
+    return apparatus, display_path(apparatus.path)
+
+
+def render_set(wset: WitnessSet, engine: str, formats: Sequence[str], apparatus: SetApparatus | None) -> RenderedSet:
+    """Collate one set, merge its apparatus (statuses and notes) and render every report.
+
+    It reads no file of the edition (the apparatus comes read), so it runs the same in this process,
+    a ``-j`` worker or a Dask worker on another machine (:mod:`collate.cluster`),
+    and the reports are the same bytes wherever it ran.
+    """
+    collation = collate_set(wset, engine)
+    if apparatus is not None:
+        collation = annotate(collation, *apparatus)
+    reports = tuple((f"{collation.name}{r.SUFFIX}", r.render(collation)) for r in reporters_for(formats))
+    row = index_row(collation) if HTML in formats else None
+    return RenderedSet(SetRun(collation.name, summary(collation), True, row), reports)
+
+
 def _collate_one(wset: WitnessSet, engine: str, formats: Sequence[str], out: Path) -> SetRun:
     """Collate one set and write its reports (in a worker process when run with -j)."""
-    collation = with_decisions(collate_set(wset, engine))  # statuses and notes from apparatus.toml
-    for reporter in reporters_for(formats):
-        write_output(out / f"{collation.name}{reporter.SUFFIX}", reporter.render(collation))
-    row = index_row(collation) if HTML in formats else None
-    return SetRun(collation.name, summary(collation), True, row)
+    return render_set(wset, engine, formats, set_apparatus(wset)).write(out)
 
 
 class _Cache:
@@ -340,8 +386,14 @@ def _code_fingerprint() -> str:
 # -- collate apparatus / collate check -------------------------------------------------------
 
 
-def _collate(paths: Sequence[Path], config: Config, engine: str | None) -> list[Collation]:
-    return [collate_set(s, engine or config.engine) for s in load_sets(paths, config)]
+def _collate(paths: Sequence[Path], config: Config, engine: str | None, scheduler: str | None = None,
+             jobs: int | None = None) -> list[Collation]:
+    sets = load_sets(paths, config)
+    if scheduler is not None:
+        from .cluster import collate_sets
+
+        return collate_sets(scheduler, sets, engine or config.engine, jobs)
+    return [collate_set(s, engine or config.engine) for s in sets]
 
 
 def _has_apparatus(c: Collation) -> bool:
@@ -349,9 +401,10 @@ def _has_apparatus(c: Collation) -> bool:
 
 
 def sync_paths(paths: Sequence[Path], config: Config, engine: str | None = None,
-               echo: Callable[[str], None] = print) -> list[SyncReport]:
-    """Bring every set's apparatus file up to date; say what changed."""
-    collations = [c for c in _collate(paths, config, engine) if _has_apparatus(c)]
+               echo: Callable[[str], None] = print, scheduler: str | None = None,
+               jobs: int | None = None) -> list[SyncReport]:
+    """Bring every set's apparatus file up to date; say what changed (sets collated on ``scheduler``, if given)."""
+    collations = [c for c in _collate(paths, config, engine, scheduler, jobs) if _has_apparatus(c)]
     for c in collations:  # every file checked before any is written
         read_apparatus(apparatus_path(c))
     reports = []
@@ -403,17 +456,20 @@ def check_paths(
     engine: str | None = None,
     ignore_classes: Sequence[str] | None = None,
     accidentals: bool | None = None,
+    scheduler: str | None = None,
+    jobs: int | None = None,
 ) -> CheckResult:
     """Collate every set, merge its apparatus (read-only), and judge it.
 
     ``ignore_classes`` and ``accidentals`` (``collate check``'s flags) replace
-    the project's ``[check]`` settings when given.
+    the project's ``[check]`` settings when given; with ``scheduler`` the sets
+    are collated on a Dask cluster, the apparatus merged and judged here.
     """
     if ignore_classes:
         config = replace(config, ignore_classes=validate_classes(list(ignore_classes), "--ignore-class"))
     if accidentals is not None:
         config = replace(config, accidentals=accidentals)
-    return judge([with_decisions(c) for c in _collate(paths, config, engine)], config)
+    return judge([with_decisions(c) for c in _collate(paths, config, engine, scheduler, jobs)], config)
 
 
 def diff_files(a: Path, b: Path, config: Config, engine: str | None = None) -> Collation:
