@@ -95,6 +95,9 @@ def connect(address: str, workers: int | None = None) -> Iterator[Client]:
         import distributed
     except ImportError:
         raise ClusterError("collate: --scheduler needs Dask: pip install 'collate[dask]'") from None
+    # Dask's own warnings on this side (a worker gone, a connection dropped) are its business:
+    # what matters reaches collate through the tasks, and is said in one line
+    logging.getLogger("distributed").setLevel(logging.ERROR)
     cluster = None
     if address == LOCAL:
         cluster = distributed.LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
