@@ -12,6 +12,8 @@ from __future__ import annotations
 import filecmp
 import json
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -156,14 +158,20 @@ def test_scheduler_and_workers_on_127_0_0_1(cluster: Cluster, paragraphs: tuple[
     assert len(done.stdout.splitlines()) == 47
     assert same_tree(expected, out) == []
     # the client writes the apparatus: workers only collate (they never see the edition's folder)
-    apparatus = edition_copy / "1933-11-23-roosevelt-to-litvinov" / "apparatus.toml"
-    apparatus.unlink()
+    letter = "1933-11-23-roosevelt-to-litvinov"
+    (edition_copy / letter / "apparatus.toml").unlink()
+    here = tmp_path / "here"
+    shutil.copytree(edition_copy, here)
     synced = collate("apparatus", str(edition_copy), "--scheduler", cluster.address)
     assert synced.returncode == 0, synced.stderr
-    assert "apparatus.toml: 7 added" in synced.stdout and apparatus.exists()
+    local = collate("apparatus", str(here))
+    assert synced.stdout.replace(str(edition_copy), str(here)) == local.stdout
+    (added,) = re.findall(rf"{letter}/apparatus\.toml: (\d+) added", synced.stdout)
+    assert int(added) > 0
+    assert (edition_copy / letter / "apparatus.toml").read_bytes() == (here / letter / "apparatus.toml").read_bytes()
     failing = collate("check", str(edition_copy), "--scheduler", cluster.address)
     assert failing.returncode == 1
-    assert failing.stdout.count(": unreviewed variant ") == 7
+    assert failing.stdout.count(": unreviewed variant ") == int(added)
 
 
 def test_a_worker_killed_mid_run_and_its_sets_are_collated_elsewhere(cluster: Cluster,
