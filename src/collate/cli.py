@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from . import __version__
 from .check import summary
+from .cluster import DaskCluster
 from .config import config_for
 from .control import check_paths, diff_files, run_sets, sync_paths
 from .engines import ENGINES
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
     from click._termui_impl import ProgressBar  # what click.progressbar returns
 
 log = logging.getLogger("collate")
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class InputError(click.ClickException):
@@ -102,12 +105,16 @@ def cli(ctx: click.Context) -> None:
     ctx.obj = None
 
 
-def _scheduler_option(function):  # type: ignore[no-untyped-def]
+def _scheduler_option(function: F) -> F:
     """``--scheduler ADDRESS|local`` (and ``-j`` for a local cluster's workers), for run, check and apparatus."""
     return click.option(
         "--scheduler", metavar="ADDRESS|local", default=None,
         help="Collate on a Dask cluster: a scheduler's address (tcp://host:8786), or 'local' for one worker per"
              " core on this machine (collate run: -j N workers). Needs pip install 'collate[dask]'.")(function)
+
+
+def _remote(scheduler: str | None, jobs: int | None = None) -> DaskCluster | None:
+    return DaskCluster(scheduler, jobs) if scheduler is not None else None
 
 
 @cli.command()
@@ -146,7 +153,7 @@ def run(paths: tuple[Path, ...], out: Path | None, engine: str | None, formats: 
             force=force,
             echo=bar.echo if bar else click.echo,
             progress=bar,
-            scheduler=scheduler,
+            remote=_remote(scheduler, jobs),
         )
     finally:
         if bar:
@@ -251,7 +258,7 @@ def apparatus(paths: tuple[Path, ...], scheduler: str | None) -> None:
       collate apparatus witnesses/
     """
     chosen = list(paths) or [Path("witnesses")]
-    sync_paths(chosen, config_for(chosen), echo=click.echo, scheduler=scheduler)
+    sync_paths(chosen, config_for(chosen), echo=click.echo, remote=_remote(scheduler))
 
 
 @cli.command("check")
@@ -282,7 +289,7 @@ def check_command(paths: tuple[Path, ...], fmt: str, ignore_classes: tuple[str, 
     """
     chosen = list(paths) or [Path("witnesses")]
     result = check_paths(chosen, config_for(chosen), ignore_classes=ignore_classes, accidentals=accidentals,
-                         scheduler=scheduler)
+                         remote=_remote(scheduler))
     render = CHECK_REPORTERS[fmt].render
     if output is None:
         click.echo(render(result), nl=False)

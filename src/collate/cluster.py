@@ -42,6 +42,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import __version__
@@ -64,27 +65,34 @@ class ClusterError(CollateError):
     """The Dask cluster cannot be used, or lost a set: one line, exit 2."""
 
 
-def render_sets(address: str, sets: Sequence[WitnessSet], engine: str, formats: Sequence[str],
-                workers: int | None = None) -> Iterator[tuple[int, RenderedSet]]:
-    """``collate run``: each set collated and its reports rendered on the cluster, as they finish.
+@dataclass(frozen=True)
+class DaskCluster:
+    """The Dask cluster at ``address`` (or ``local``: ``workers`` processes here), as the control layer's
+    :class:`~collate.control.Remote`; connected for each command, closed after it."""
 
-    Yields ``(index in sets, RenderedSet)``; the caller writes the reports.
-    """
-    tasks = [(render_set, (wset, engine, tuple(formats), set_apparatus(wset))) for wset in sets]
-    with connect(address, workers) as client:
-        yield from _map(client, tasks, [wset.name for wset in sets])
+    address: str
+    workers: int | None = None
 
+    def render_sets(self, sets: Sequence[WitnessSet], engine: str,
+                    formats: Sequence[str]) -> Iterator[tuple[int, RenderedSet]]:
+        """``collate run``: each set collated and its reports rendered on the cluster, as they finish.
 
-def collate_sets(address: str, sets: Sequence[WitnessSet], engine: str, workers: int | None = None) -> list[Collation]:
-    """``collate check`` and ``collate apparatus``: every set collated on the cluster, in the sets' order."""
-    if not sets:
-        return []
-    found: dict[int, Collation] = {}
-    with connect(address, workers) as client:
+        Yields ``(index in sets, RenderedSet)``; the caller writes the reports.
+        """
+        tasks = [(render_set, (wset, engine, tuple(formats), set_apparatus(wset))) for wset in sets]
+        with connect(self.address, self.workers) as client:
+            yield from _map(client, tasks, [wset.name for wset in sets])
+
+    def collate_sets(self, sets: Sequence[WitnessSet], engine: str) -> list[Collation]:
+        """``collate check`` and ``collate apparatus``: every set collated on the cluster, in the sets' order."""
+        if not sets:
+            return []
+        found: dict[int, Collation] = {}
         tasks: list[tuple[Callable[..., Collation], tuple[Any, ...]]] = [(collate_set, (s, engine)) for s in sets]
-        for n, collation in _map(client, tasks, [s.name for s in sets]):
-            found[n] = collation
-    return [found[n] for n in range(len(sets))]
+        with connect(self.address, self.workers) as client:
+            for n, collation in _map(client, tasks, [s.name for s in sets]):
+                found[n] = collation
+        return [found[n] for n in range(len(sets))]
 
 
 @contextmanager
@@ -155,7 +163,7 @@ def _map(client: Client, tasks: Sequence[tuple[Callable[..., T], tuple[Any, ...]
     run = uuid.uuid4().hex[:8]
     threads = sum(client.nthreads().values()) or 1
     pending = iter(enumerate(tasks))
-    index: dict[str, int] = {}
+    index: dict[Any, int] = {}
     flight = as_completed(loop=client.loop)
 
     def submit() -> None:

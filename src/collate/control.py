@@ -22,11 +22,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import as_completed
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from . import __version__
 from .align import Columns
@@ -179,7 +179,7 @@ def run_sets(
     force: bool = False,
     echo: Callable[[str], None] = print,
     progress: Callable[[int, int], None] | None = None,
-    scheduler: str | None = None,
+    remote: Remote | None = None,
 ) -> list[SetRun]:
     """Collate every set under ``paths`` and write its reports to ``out``.
 
@@ -192,11 +192,9 @@ def run_sets(
     all the same. ``progress(done, total)`` is called as sets finish.
 
     ``out``, ``engine`` and ``jobs`` default to the project's settings (``config``).
-    With ``scheduler`` (a Dask scheduler's address, or ``local`` for a cluster of
-    ``jobs`` workers on this machine) the sets are collated and rendered on the
-    cluster, and written here (:mod:`collate.cluster`).
+    With ``remote`` (a Dask cluster, :class:`collate.cluster.DaskCluster`) the sets
+    are collated and rendered there, and written here.
     """
-    workers = jobs
     out = out if out is not None else Path(config.output)
     engine = engine or config.engine
     jobs = jobs or config.jobs
@@ -233,10 +231,8 @@ def run_sets(
         flush()
 
     flush()
-    if scheduler is not None and todo:
-        from .cluster import render_sets
-
-        for n, rendered in render_sets(scheduler, [sets[n] for n in todo], engine, chosen, workers):
+    if remote is not None and todo:
+        for n, rendered in remote.render_sets([sets[n] for n in todo], engine, chosen):
             finish(todo[n], rendered.write(out))
     elif jobs > 1 and len(todo) > 1:
         with process_pool(min(jobs, len(todo))) as pool:
@@ -296,6 +292,22 @@ def render_set(wset: WitnessSet, engine: str, formats: Sequence[str], apparatus:
     reports = tuple((f"{collation.name}{r.SUFFIX}", r.render(collation)) for r in reporters_for(formats))
     row = index_row(collation) if HTML in formats else None
     return RenderedSet(SetRun(collation.name, summary(collation), True, row), reports)
+
+
+class Remote(Protocol):
+    """Somewhere else to collate sets: a Dask cluster (:class:`collate.cluster.DaskCluster`).
+
+    A protocol, so that the control layer does not import the layer that drives it.
+    """
+
+    def render_sets(self, sets: Sequence[WitnessSet], engine: str,
+                    formats: Sequence[str]) -> Iterator[tuple[int, RenderedSet]]:
+        """Each set through :func:`render_set`, as ``(index in sets, result)`` while they finish."""
+        ...
+
+    def collate_sets(self, sets: Sequence[WitnessSet], engine: str) -> list[Collation]:
+        """Each set through :func:`collate_set`, in the sets' order."""
+        ...
 
 
 def _collate_one(wset: WitnessSet, engine: str, formats: Sequence[str], out: Path) -> SetRun:
@@ -386,13 +398,10 @@ def _code_fingerprint() -> str:
 # -- collate apparatus / collate check -------------------------------------------------------
 
 
-def _collate(paths: Sequence[Path], config: Config, engine: str | None, scheduler: str | None = None,
-             jobs: int | None = None) -> list[Collation]:
+def _collate(paths: Sequence[Path], config: Config, engine: str | None, remote: Remote | None = None) -> list[Collation]:
     sets = load_sets(paths, config)
-    if scheduler is not None:
-        from .cluster import collate_sets
-
-        return collate_sets(scheduler, sets, engine or config.engine, jobs)
+    if remote is not None:
+        return remote.collate_sets(sets, engine or config.engine)
     return [collate_set(s, engine or config.engine) for s in sets]
 
 
@@ -401,10 +410,9 @@ def _has_apparatus(c: Collation) -> bool:
 
 
 def sync_paths(paths: Sequence[Path], config: Config, engine: str | None = None,
-               echo: Callable[[str], None] = print, scheduler: str | None = None,
-               jobs: int | None = None) -> list[SyncReport]:
-    """Bring every set's apparatus file up to date; say what changed (sets collated on ``scheduler``, if given)."""
-    collations = [c for c in _collate(paths, config, engine, scheduler, jobs) if _has_apparatus(c)]
+               echo: Callable[[str], None] = print, remote: Remote | None = None) -> list[SyncReport]:
+    """Bring every set's apparatus file up to date; say what changed (sets collated on ``remote``, if given)."""
+    collations = [c for c in _collate(paths, config, engine, remote) if _has_apparatus(c)]
     for c in collations:  # every file checked before any is written
         read_apparatus(apparatus_path(c))
     reports = []
@@ -456,20 +464,19 @@ def check_paths(
     engine: str | None = None,
     ignore_classes: Sequence[str] | None = None,
     accidentals: bool | None = None,
-    scheduler: str | None = None,
-    jobs: int | None = None,
+    remote: Remote | None = None,
 ) -> CheckResult:
     """Collate every set, merge its apparatus (read-only), and judge it.
 
     ``ignore_classes`` and ``accidentals`` (``collate check``'s flags) replace
-    the project's ``[check]`` settings when given; with ``scheduler`` the sets
+    the project's ``[check]`` settings when given; with ``remote`` the sets
     are collated on a Dask cluster, the apparatus merged and judged here.
     """
     if ignore_classes:
         config = replace(config, ignore_classes=validate_classes(list(ignore_classes), "--ignore-class"))
     if accidentals is not None:
         config = replace(config, accidentals=accidentals)
-    return judge([with_decisions(c) for c in _collate(paths, config, engine, scheduler, jobs)], config)
+    return judge([with_decisions(c) for c in _collate(paths, config, engine, remote)], config)
 
 
 def diff_files(a: Path, b: Path, config: Config, engine: str | None = None) -> Collation:
