@@ -345,3 +345,46 @@ def test_synthetic_an_unknown_normalize_key_names_the_near_one(tmp_path: Path,
     result = run("run", "s", "--out", "out")
     assert result.exit_code == 0
     assert result.stderr == "warning: s/set.toml: unknown key in normalize: hypenation (did you mean hyphenation?)\n"
+
+
+# -- a transposition is one decision (synthetic) ------------------------------------------------
+
+
+def test_synthetic_a_transposition_is_one_decision_and_every_output_names_the_same_words(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Synthetic: B moves "very soon" before "we shall meet again"."""
+    monkeypatch.chdir(tmp_path)
+    _synthetic_set(tmp_path, '[[witness]]\nsiglum = "A"\nfile = "a.txt"\n[[witness]]\nsiglum = "B"\nfile = "b.txt"\n',
+                   {"a.txt": b"Synthetic letter. I hope that we shall meet again very soon in the city of Moscow.\n",
+                    "b.txt": b"Synthetic letter. I hope that very soon we shall meet again in the city of Moscow.\n"})
+    diff = run("diff", "s/a.txt", "s/b.txt")
+    moved = [line for line in diff.output.splitlines() if "transposition" in line]
+    assert len(moved) == 2 and all('(moved "very soon", with ' in line for line in moved)
+    assert run("apparatus", "s").output == "s/apparatus.toml: 1 added\n"  # one entry for both halves
+    (entry,) = read_apparatus(tmp_path / "s").entries.values()
+    check = run("check", "s")
+    assert check.exit_code == 1
+    assert [line.split(": ", 1)[1] for line in check.output.splitlines()[:-1]] == [
+        f'unreviewed variant {entry.id}, substantive transposition (moved "very soon", with'
+        f' {check.output.split("with ")[1].split(")")[0]}): absent A (a.txt:1:31) | "very soon" B']
+    set_entry(tmp_path / "s", entry.id, status="recorded", note="B moves “very soon”.")
+    assert run("check", "s").exit_code == 0
+    assert run("run", "s", "--out", "out").exit_code == 0
+    report = json.loads((tmp_path / "out" / "s.json").read_text(encoding="utf-8"))
+    halves = [(v["kind"], v["moved"], v["decision"], v["status"], v["note"]) for v in report["variants"]]
+    assert halves == [("transposition", "very soon", entry.id, "recorded", "B moves “very soon”.")] * 2
+    html = (tmp_path / "out" / "s.html").read_text(encoding="utf-8")
+    assert html.count("moved “very soon”, with ") == 2
+    assert html.count("one decision: this entry") == 1
+    assert html.count(f'one decision: <a href="#{entry.id}">{entry.id}</a>') == 1
+
+
+def test_each_html_entry_shows_its_id_with_a_copy_button(tmp_path: Path) -> None:
+    from conftest import WITNESSES
+
+    out = tmp_path / "out"
+    assert run("run", str(WITNESSES / LITVINOV), "--out", str(out), "--force").exit_code == 0
+    html = (out / f"{LITVINOV}.html").read_text(encoding="utf-8")
+    for entry in read_apparatus(WITNESSES / LITVINOV).entries.values():
+        assert f'<code class="vid" title="The variant\'s id: its [variants.{entry.id}] entry in apparatus.toml">' \
+               f'{entry.id}</code><button type="button" class="copy" data-copy="{entry.id}"' in html

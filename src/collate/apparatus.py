@@ -40,6 +40,7 @@ from rapidfuzz import fuzz
 from . import atomic, sources
 from .errors import ApparatusError
 from .model import STATUSES, Collation, Variant
+from .moves import leads
 from .sources import display_path
 
 FILENAME = "apparatus.toml"
@@ -105,6 +106,9 @@ class Match:
     stale: list[Entry]
     #: ``error`` (or ``corrected``) entries whose variant no longer occurs: the witness was fixed
     corrected: list[Entry] = field(default_factory=list)
+    #: the following half of a transposition (without an entry of its own) -> the leading half's id,
+    #: whose entry decides both (:mod:`collate.moves`)
+    shared: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -493,7 +497,8 @@ def match(variants: Iterable[Variant], entries: dict[str, Entry], base: str | No
     gone = [e for e in orphans if id(e) not in attached]
     corrected = [e for e in gone if e.status in CORRECTABLE]
     stale = [e for e in gone if e.status not in CORRECTABLE]
-    return Match(found, reattached, stale, corrected)
+    shared = {f: lead for f, lead in leads(variants).items() if f not in found}
+    return Match(found, reattached, stale, corrected, shared)
 
 
 #: statuses whose entry, when its variant is gone, is a correction on record rather than stale
@@ -514,10 +519,11 @@ def annotate(collation: Collation, apparatus: Apparatus, shown: str | None = Non
     def status(entry: Entry) -> str:
         return "error" if entry.status == "corrected" else entry.status
 
-    variants = tuple(
-        replace(v, status=status(m.entries[v.id]), note=m.entries[v.id].note) if v.id in m.entries else v
-        for v in collation.variants
-    )
+    def decided(v: Variant) -> Variant:
+        entry = m.entries.get(v.id) or m.entries.get(m.shared.get(v.id, ""))
+        return replace(v, status=status(entry), note=entry.note) if entry is not None else v
+
+    variants = tuple(decided(v) for v in collation.variants)
     shown = shown if shown is not None else _shown(apparatus.path)
     stale = tuple(_listed(e, shown) for e in m.stale)
     corrections = tuple(_listed(e, shown, status="corrected") for e in m.corrected)
@@ -727,9 +733,9 @@ def synced_text(collation: Collation, text: str | None, path: Path) -> tuple[str
             continue
         _set_key(table[entry.id], "stale", True)
         report.stale.append(entry.id)
-    # 4. variants without an entry, in the order of the text
+    # 4. variants without an entry, in the order of the text (a transposition's second half shares the first's)
     for v in collation.variants:
-        if v.id in m.entries:
+        if v.id in m.entries or v.id in m.shared:
             continue
         if table is None:
             table = tomlkit.table(is_super_table=True)

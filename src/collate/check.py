@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from .config import Config
 from .model import Collation, Problem, Reading, Variant
+from .moves import describe_move, leads
 from .sources import display_path
 
 #: problem codes, in the order a summary lists them
@@ -80,8 +81,14 @@ def judge_set(c: Collation, config: Config) -> SetResult:
     found: list[Problem] = []
     checked: list[tuple[str, bool]] = []
     locations: dict[str, tuple[str, int, int]] = {}
+    follows = leads(c.variants)
+    by_id = {v.id: v for v in c.variants}
     for v in c.variants:
         need = needs_review(v, config.ignore_classes, config.accidentals)
+        lead = by_id.get(follows.get(v.id, ""))
+        if lead is not None and lead.status == v.status:  # one decision for both halves: said at the lead
+            checked.append((v.id, False))
+            continue
         checked.append((v.id, need))
         siglum = primary(v, c.base)
         r = v.readings[siglum]
@@ -137,7 +144,8 @@ def describe(v: Variant, files: dict[str, str], at: str) -> str:
         if s != at:
             text += f" ({files[s]}:{r.line}:{r.column})"
         parts.append(text)
-    return f"{what} {v.kind}: {' | '.join(parts)}"
+    moved = f" ({describe_move(v)})" if v.transposed_with else ""
+    return f"{what} {v.kind}{moved}: {' | '.join(parts)}"
 
 
 def _one_line(text: str) -> str:

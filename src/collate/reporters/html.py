@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 import jinja2
 
 from ..model import CLASSES, STATUSES, Collation, Reading, Variant
+from ..moves import leads, moved_words
 
 FORMAT = "html"
 SUFFIX = ".html"
@@ -95,6 +96,9 @@ class VariantEntry:
     #: the note cut into (text, is a variant id) pieces, so ids in it become links
     note: tuple[tuple[str, bool], ...]
     transposed_with: str
+    #: a transposition's moved words, and the id of the one apparatus entry for both halves
+    moved: str
+    decision: str
     rows: tuple[SynopticRow, ...]
     #: CSS classes shared by the entry and its mark in the text (the filters act on these)
     css: str
@@ -311,6 +315,7 @@ def _entry(
     texts: dict[str, str],
     in_text: bool,
     ids: frozenset[str],
+    decision: str = "",
 ) -> VariantEntry:
     base = v.readings.get(c.base)
     lemma_text = base.text if base else ""
@@ -363,6 +368,8 @@ def _entry(
         status=v.status,
         note=_note(v.note, ids),
         transposed_with=v.transposed_with or "",
+        moved=moved_words(v),
+        decision=decision,
         rows=tuple(rows),
         css=_css(v),
         in_text=in_text,
@@ -396,10 +403,12 @@ def set_page(c: Collation) -> SetPage:
     spans: list[tuple[int, int, VariantEntry]] = []
     entries = []
     ids = frozenset(v.id for v in c.variants)
+    follows = leads(c.variants)
     for number, v in enumerate(c.variants, 1):
         base = v.readings.get(c.base)
         span = _span(base_text, base) if base and c.base in texts else None
-        entry = _entry(c, v, number, texts, span is not None, ids)
+        entry = _entry(c, v, number, texts, span is not None, ids,
+                       follows.get(v.id, v.id) if v.transposed_with else "")
         entries.append(entry)
         if span:
             spans.append((*span, entry))

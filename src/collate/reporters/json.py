@@ -6,7 +6,9 @@ fields may be added without a change.
 * 1 — set, title, base, engine, witnesses, variants (id, kind, classes,
   substantive, status, note, readings with line/column and end, groups,
   diff against the base, context, transposed_with), metrics, summary;
-  later: ``corrections`` (the errata: ``error`` entries whose variant is gone,
+  later: a transposition's halves add ``moved`` (the words) and ``decision``
+  (the id of the one apparatus entry for both, the half that comes first);
+  ``corrections`` (the errata: ``error`` entries whose variant is gone,
   each with id, readings, note, context, file and line).
 """
 
@@ -17,13 +19,15 @@ from typing import Any
 
 from .. import __version__
 from ..model import Collation, Variant
+from ..moves import leads, moved_words
 
 FORMAT_VERSION = 1
 FORMAT = "json"
 SUFFIX = ".json"
 
 
-def variant_dict(v: Variant) -> dict[str, Any]:
+def variant_dict(v: Variant, decision: str = "") -> dict[str, Any]:
+    """One variant; a transposition's halves also say the ``moved`` words and the ``decision`` entry's id."""
     return {
         "id": v.id,
         "kind": v.kind,
@@ -45,11 +49,18 @@ def variant_dict(v: Variant) -> dict[str, Any]:
         "diff": {s: [[op, text] for op, text in d] for s, d in v.diffs.items()},
         "context": {"before": v.context[0], "after": v.context[1]},
         "transposed_with": v.transposed_with,
+        **({"moved": moved_words(v), "decision": decision} if decision else {}),
     }
+
+
+def _decision(v: Variant, follows: dict[str, str]) -> str:
+    """The id of the apparatus entry that decides a transposition (its leading half); "" for other variants."""
+    return follows.get(v.id, v.id) if v.transposed_with else ""
 
 
 def report_dict(c: Collation) -> dict[str, Any]:
     """The report as plain data (the JSON reporter and tests share it)."""
+    follows = leads(c.variants)
     return {
         "format": FORMAT_VERSION,
         "generator": f"collate {__version__}",
@@ -61,7 +72,7 @@ def report_dict(c: Collation) -> dict[str, Any]:
             {"siglum": w.siglum, "file": w.file, "label": w.label, "source": w.source, "tokens": w.tokens}
             for w in c.witnesses
         ],
-        "variants": [variant_dict(v) for v in c.variants],
+        "variants": [variant_dict(v, _decision(v, follows)) for v in c.variants],
         "metrics": [
             {"a": m.a, "b": m.b, "cer": m.cer, "wer": m.wer, "agreement": m.agreement} for m in c.metrics
         ],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..model import Collation, Variant
+from ..moves import describe_move
 
 
 def summary(c: Collation) -> str:
@@ -32,7 +33,8 @@ def describe(v: Variant) -> str:
     """``substantive omission: 'convey to' FRUS | 'convey' APP`` — one variant in a line."""
     what = "substantive" if v.substantive else "/".join(v.classes) or "accidental"
     readings = " | ".join(f"{r.text or '(absent)'!r} {s}" for s, r in v.readings.items())
-    return f"{what} {v.kind}: {readings}"
+    moved = f" ({describe_move(v)})" if v.transposed_with else ""
+    return f"{what} {v.kind}{moved}: {readings}"
 
 
 def diff_lines(c: Collation, files: dict[str, str]) -> list[str]:

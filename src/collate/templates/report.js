@@ -127,5 +127,29 @@
     if (event.key === "j" || event.key === "n") { step(1); event.preventDefault(); }
     else if (event.key === "k" || event.key === "p") { step(-1); event.preventDefault(); }
   });
+  // copy an entry's id (to find it in apparatus.toml, or to quote it); the selection is the fallback
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("button.copy") : null;
+    if (!button) { return; }
+    var text = button.dataset.copy;
+    var done = function () {
+      button.classList.add("done");
+      setTimeout(function () { button.classList.remove("done"); }, 1500);
+    };
+    var fallback = function () {
+      var code = button.previousElementSibling;
+      var range = document.createRange();
+      range.selectNodeContents(code);
+      var selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      try { if (document.execCommand("copy")) { done(); } } catch (e) { /* the id stays selected */ }
+    };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(done, fallback);
+    } else {
+      fallback();
+    }
+  });
   apply();
 }());
