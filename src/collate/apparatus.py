@@ -486,8 +486,8 @@ def match(variants: Iterable[Variant], entries: dict[str, Entry], base: str | No
                 e = orphans[i]
                 # every variant has every current witness: one that agrees with the snapshot on
                 # the witnesses both know is in the bucket of each of them; take the smallest
-                shared = [by_place.get((s, t), []) for s, t in e.readings.items() if t and s in sigla]
-                js = min(shared, key=len) if shared else []
+                buckets = [by_place.get((s, t), []) for s, t in e.readings.items() if t and s in sigla]
+                js = min(buckets, key=len) if buckets else []
                 renamed = by_place.get(("", "\x1f".join(sorted(_distinct(e.readings)))), [])
                 candidates[i] = list(dict.fromkeys([*js, *renamed]))
             pair(candidates, lambda e, j: _follows(e, free[j], snaps[j]))
@@ -497,8 +497,8 @@ def match(variants: Iterable[Variant], entries: dict[str, Entry], base: str | No
     gone = [e for e in orphans if id(e) not in attached]
     corrected = [e for e in gone if e.status in CORRECTABLE]
     stale = [e for e in gone if e.status not in CORRECTABLE]
-    shared = {f: lead for f, lead in leads(variants).items() if f not in found}
-    return Match(found, reattached, stale, corrected, shared)
+    followers = {f: lead for f, lead in leads(variants).items() if f not in found}
+    return Match(found, reattached, stale, corrected, followers)
 
 
 #: statuses whose entry, when its variant is gone, is a correction on record rather than stale
