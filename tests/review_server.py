@@ -27,10 +27,12 @@ SETS = ("1933-10-10-roosevelt-to-kalinin", "1933-10-17-kalinin-to-roosevelt", "1
 class ReviewServer:
     """A running ``collate review``: its URL, port, token, and the sets it serves."""
 
-    def __init__(self, folder: Path, names: tuple[str, ...] = SETS, timeout: float = 120.0) -> None:
+    def __init__(
+        self, folder: Path, names: tuple[str, ...] = SETS, timeout: float = 120.0, source: Path = WITNESSES
+    ) -> None:
         self.sets = folder / "witnesses"
         for name in names:
-            shutil.copytree(WITNESSES / name, self.sets / name)
+            shutil.copytree(source / name, self.sets / name)
         self.process = subprocess.Popen(
             [str(COLLATE), "review", str(self.sets), "--port", "0", "--no-browser"],
             cwd=folder,

@@ -302,10 +302,28 @@ def _note(note: str, ids: frozenset[str]) -> tuple[tuple[str, bool], ...]:
 _ID_WORD = re.compile(r"\b([0-9a-f]{10})\b")
 
 
-def _css(v: Variant) -> str:
+def _css(v: Variant, departing: Sequence[int] | None = None) -> str:
+    """The entry's CSS classes; ``departing``: positions of the witnesses that differ from the base here.
+
+    Witnesses go in by position (``w-0``), not by siglum, so a siglum needs no
+    escaping to be a class name.
+    """
     names = ["v", "k-sub" if v.substantive else "k-acc", f"st-{v.status}"]
     names += [f"c-{c}" for c in v.classes] or ["c-none"]
+    if departing is not None:
+        names += [f"w-{i}" for i in departing]
     return " ".join(names)
+
+
+def _departing(c: Collation, v: Variant, others: Sequence[str]) -> list[int]:
+    """Positions in ``others`` of the witnesses whose reading here is not the base's.
+
+    A witness without a reading here (a fragment that does not reach this far) does
+    not depart; one that omits the passage does.
+    """
+    base = v.readings.get(c.base)
+    lemma = base.text if base else ""
+    return [i for i, s in enumerate(others) if s in v.readings and v.readings[s].text != lemma]
 
 
 def _entry(
@@ -316,6 +334,7 @@ def _entry(
     in_text: bool,
     ids: frozenset[str],
     decision: str = "",
+    departing: Sequence[int] | None = None,
 ) -> VariantEntry:
     base = v.readings.get(c.base)
     lemma_text = base.text if base else ""
@@ -371,7 +390,7 @@ def _entry(
         moved=moved_words(v),
         decision=decision,
         rows=tuple(rows),
-        css=_css(v),
+        css=_css(v, departing),
         in_text=in_text,
     )
 
@@ -404,11 +423,16 @@ def set_page(c: Collation) -> SetPage:
     entries = []
     ids = frozenset(v.id for v in c.variants)
     follows = leads(c.variants)
+    # the witness filter: only where there is a choice, two or more witnesses beside the base
+    others = tuple(w.siglum for w in c.witnesses if w.siglum != c.base)
+    by_witness = len(others) >= 2
+    departing = [_departing(c, v, others) for v in c.variants] if by_witness else []
     for number, v in enumerate(c.variants, 1):
         base = v.readings.get(c.base)
         span = _span(base_text, base) if base and c.base in texts else None
         entry = _entry(c, v, number, texts, span is not None, ids,
-                       follows.get(v.id, v.id) if v.transposed_with else "")
+                       follows.get(v.id, v.id) if v.transposed_with else "",
+                       departing[number - 1] if by_witness else None)
         entries.append(entry)
         if span:
             spans.append((*span, entry))
@@ -456,6 +480,17 @@ def set_page(c: Collation) -> SetPage:
             + ((FilterOption("class", "none", "no class", no_class),) if no_class else ()),
         ),
     )
+    if by_witness:
+        filters += (
+            FilterGroup(
+                "witness",
+                "Witness departs from the base",
+                tuple(
+                    FilterOption("witness", str(i), s, sum(1 for d in departing if i in d))
+                    for i, s in enumerate(others)
+                ),
+            ),
+        )
     counts = {
         "variants": len(c.variants),
         "substantive": c.substantive,
@@ -468,6 +503,8 @@ def set_page(c: Collation) -> SetPage:
         "status": [v.status for v in c.variants],
         "classes": [list(v.classes) or ["none"] for v in c.variants],
     }
+    if by_witness:
+        data["witnesses"] = [[str(i) for i in d] for d in departing]
     stale = tuple(_gone(e) for e in c.stale)
     errata = tuple(_gone(e) for e in c.corrections)
     return SetPage(

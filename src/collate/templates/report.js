@@ -27,20 +27,27 @@
 
   function cls(name) { return "." + CSS.escape(name); }
 
+  // groups where an entry shows when any of its values is ticked: its classes, the
+  // witnesses that depart from the base in it (that group only with three witnesses or more)
+  var anyOf = [["class", "c-", "classes"], ["witness", "w-", "witnesses"]];
+
   function apply() {
-    var kinds = checked("kind"), statuses = checked("status"), classes = checked("class");
+    var kinds = checked("kind"), statuses = checked("status");
     var hidden = [];
     boxes.forEach(function (b) {
       if (b.checked) { return; }
       if (b.dataset.group === "kind") { hidden.push(cls("k-" + b.value)); }
       if (b.dataset.group === "status") { hidden.push(cls("st-" + b.value)); }
     });
-    var classBoxes = boxes.filter(function (b) { return b.dataset.group === "class"; });
-    var onClasses = classBoxes.filter(function (b) { return b.checked; });
-    if (onClasses.length < classBoxes.length) {
-      // shown when any of its classes is checked
-      hidden.push(".v" + onClasses.map(function (b) { return ":not(" + cls("c-" + b.value) + ")"; }).join(""));
-    }
+    var limits = [];
+    anyOf.forEach(function (g) {
+      var groupBoxes = boxes.filter(function (b) { return b.dataset.group === g[0]; });
+      var on = groupBoxes.filter(function (b) { return b.checked; });
+      if (on.length < groupBoxes.length && data[g[2]]) {
+        hidden.push(".v" + on.map(function (b) { return ":not(" + cls(g[1] + b.value) + ")"; }).join(""));
+        limits.push([data[g[2]], checked(g[0])]);
+      }
+    });
     if (hidden.length) {
       var list = hidden.join(", ");
       style.textContent = "#apparatus .entry:is(" + list + ") { display: none; }\n" +
@@ -51,9 +58,9 @@
     }
     visible = [];
     visibleSet = {};
+    function within(limit) { return limit[0][i].some(function (value) { return limit[1][value]; }); }
     for (var i = 0; i < ids.length; i++) {
-      var anyClass = data.classes[i].some(function (c) { return classes[c]; });
-      if (kinds[data.kind[i]] && statuses[data.status[i]] && anyClass) {
+      if (kinds[data.kind[i]] && statuses[data.status[i]] && limits.every(within)) {
         visible.push(ids[i]);
         visibleSet[ids[i]] = true;
       }

@@ -85,8 +85,10 @@
     var radio = f.querySelector("input[type=radio][value='" + CSS.escape(status) + "']");
     if (radio) { radio.checked = true; }
     var area = f.querySelector("textarea");
-    area.value = note;
+    // a note being typed stays when only the status changed
+    var typing = area.value !== (area.dataset.saved || "") && area.value !== note;
     area.dataset.saved = note;
+    if (!typing) { area.value = note; }
     var shown = li.querySelector("p.note");
     if (!note && shown) { shown.remove(); }
     if (note) {
@@ -100,9 +102,34 @@
       h.className = "note-h";
       h.textContent = "Note:";
       shown.appendChild(h);
-      shown.appendChild(document.createTextNode(" " + note));
+      shown.appendChild(document.createTextNode(" "));
+      // as the offline page has it: a word that is a variant's id links to it
+      note.split(/\b([0-9a-f]{10})\b/).forEach(function (piece) {
+        if (!piece) { return; }
+        if (Object.prototype.hasOwnProperty.call(versions, piece)) {
+          var a = document.createElement("a");
+          a.href = "#" + piece;
+          a.textContent = piece;
+          shown.appendChild(a);
+        } else {
+          shown.appendChild(document.createTextNode(piece));
+        }
+      });
     }
+    editing(f, typing || !note);
     document.dispatchEvent(new CustomEvent("collate:status", { detail: { id: id, status: status } }));
+  }
+
+  // the note shows once: read (with its links) and an "Edit note" button, or the box being edited
+  function editing(f, on) {
+    var li = f.closest("li.entry");
+    var shown = li.querySelector("p.note");
+    var hasNote = !!(f.querySelector("textarea").dataset.saved);
+    on = on || !hasNote;
+    if (shown) { shown.hidden = on; }
+    f.querySelector(".note-edit").hidden = !on;
+    f.querySelector(".save-note").hidden = !on;
+    f.querySelector(".edit-note").hidden = on;
   }
 
   function refused(id, result) {
@@ -129,6 +156,11 @@
   });
   document.addEventListener("click", function (event) {
     var t = event.target;
+    if (t.classList && t.classList.contains("edit-note")) {
+      var g = t.closest("form.decide");
+      editing(g, true);
+      g.querySelector("textarea").focus();
+    }
     if (t.classList && t.classList.contains("save-note")) {
       var f = t.closest("form.decide");
       decide(f.dataset.id, { note: f.querySelector("textarea").value });
@@ -142,6 +174,16 @@
     }
   });
   document.querySelectorAll("form.decide textarea").forEach(function (t) { t.dataset.saved = t.value; });
+  document.addEventListener("keydown", function (event) {
+    // Escape leaves a note being edited as it was saved
+    var t = event.target;
+    if (event.key !== "Escape" || t.tagName !== "TEXTAREA" || !t.closest("form.decide") || !t.dataset.saved) { return; }
+    var f = t.closest("form.decide");
+    t.value = t.dataset.saved;
+    say(f.dataset.id, "", false);
+    editing(f, false);
+    f.querySelector(".edit-note").focus();
+  });
   document.querySelectorAll("form.decide").forEach(function (f) {
     f.addEventListener("submit", function (event) { event.preventDefault(); });
   });
