@@ -456,7 +456,7 @@ def set_page(c: Collation) -> SetPage:
     present_classes = [k for k in (*CLASSES, *sorted({x for v in c.variants for x in v.classes} - set(CLASSES)))]
     class_counts = {k: sum(1 for v in c.variants if k in v.classes) for k in present_classes}
     no_class = sum(1 for v in c.variants if not v.classes)
-    filters = (
+    filters: tuple[FilterGroup, ...] = (
         FilterGroup(
             "kind",
             "Substantive or accidental",
