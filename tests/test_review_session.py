@@ -97,3 +97,53 @@ def test_a_witness_edited_while_the_server_runs_is_collated_again(letter: Path) 
     assert DEAR not in {v.id for v in c.variants}  # APP now writes "Dear" as FRUS does
     with pytest.raises(NotFound, match="reload the page"):
         session.write(WARM_SPRINGS, {DEAR: Decision("recorded")}, {})
+
+
+@pytest.mark.parametrize("name", ["1933-10-10-roosevelt-to-kalinin", WARM_SPRINGS])
+def test_the_one_entry_cut_writes_what_parsing_the_whole_file_writes(name: str) -> None:
+    """A decision written by parsing only its entry's table is byte for byte the whole-file parse's."""
+    from collate import apparatus
+    from conftest import WITNESSES
+
+    path = WITNESSES / name / "apparatus.toml"
+    text = path.read_text(encoding="utf-8")
+    ids = list(tomllib.loads(text)["variants"])
+    changes = [
+        Decision(status="error"),
+        Decision(note="A new note, with “quotes” and a \\ backslash.\nOn two lines."),
+        Decision(status="recorded", note=""),
+        Decision(status="unreviewed", note="ok"),
+    ]
+    for i, vid in enumerate(ids):
+        for batch in ({vid: changes[i % 4]}, {vid: changes[(i + 1) % 4], ids[-1 - i]: changes[(i + 2) % 4]}):
+            whole = tomlkit_whole(text, batch)
+            assert apparatus._spliced(text, batch) in (whole, None)
+            assert apparatus._with_decisions(text, path, batch) == whole
+    assert apparatus._spliced(text, {ids[0]: changes[0]}) is not None  # the cut is taken on the shipped files
+
+
+def tomlkit_whole(text: str, decisions: dict) -> str:
+    """What the whole-file parse writes (the path taken when the cut is refused)."""
+    import tomlkit
+
+    from collate import apparatus
+
+    doc = tomlkit.parse(text)
+    for vid, d in decisions.items():
+        apparatus._apply(doc["variants"][vid], d)
+    return tomlkit.dumps(doc)
+
+
+def test_the_cut_is_refused_where_a_string_holds_a_table_header(tmp_path: Path) -> None:
+    """A multi-line note holding a line like ``[variants.x]``: the file is parsed whole, nothing lost."""
+    from collate import apparatus
+
+    text = (
+        '[variants.aaaaaaaaaa]\nstatus = "recorded"\nnote = """one\n[variants.bbbbbbbbbb]\ntwo"""\n\n'
+        '[variants.bbbbbbbbbb]\nstatus = "ignored"\n'
+    )
+    batch = {"aaaaaaaaaa": Decision(status="error")}
+    assert apparatus._spliced(text, batch) is None
+    new = apparatus._with_decisions(text, tmp_path / "apparatus.toml", batch)
+    assert tomllib.loads(new) == {"variants": {"aaaaaaaaaa": {"status": "error", "note": "one\n[variants.bbbbbbbbbb]\ntwo"},
+                                               "bbbbbbbbbb": {"status": "ignored"}}}

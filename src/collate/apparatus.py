@@ -29,6 +29,7 @@ import re
 import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -845,6 +846,14 @@ def decision_state(entry: Entry | None) -> tuple[str, str]:
     return ("error" if entry.status == "corrected" else entry.status), entry.note
 
 
+def _apply(item: Any, d: Decision) -> None:
+    """Set a decision's status and note in one entry, where they differ (no empty note added)."""
+    if d.status is not None and item.get("status", "unreviewed") != d.status:
+        _set_key(item, "status", d.status)
+    if d.note is not None and item.get("note", "") != d.note and (d.note or "note" in item):
+        _set_key(item, "note", d.note)
+
+
 def _with_decisions(text: str, path: Path, decisions: dict[str, Decision]) -> str:
     """``text`` with each entry's status and note set (every entry must exist under its id).
 
@@ -853,16 +862,68 @@ def _with_decisions(text: str, path: Path, decisions: dict[str, Decision]) -> st
     every other key and entry stay as they are.
     """
     bom = BOM if text.startswith(BOM) else ""
-    doc = parse(text.removeprefix(BOM), path)
+    body = text.removeprefix(BOM)
+    spliced = _spliced(body, decisions)
+    if spliced is not None:
+        return text if spliced == body else bom + spliced
+    doc = parse(body, path)
     table: Any = doc["variants"]
     for vid, d in decisions.items():
-        item = table[vid]
-        if d.status is not None and item.get("status", "unreviewed") != d.status:
-            _set_key(item, "status", d.status)
-        if d.note is not None and item.get("note", "") != d.note and (d.note or "note" in item):
-            _set_key(item, "note", d.note)
+        _apply(table[vid], d)
     new = bom + tomlkit.dumps(doc)
     return text if new == text else new
+
+
+_TABLE_START = re.compile(r"^[ \t]*\[", re.M)
+
+
+def _spliced(body: str, decisions: dict[str, Decision]) -> str | None:
+    """The decisions written by parsing only the decided entries' tables, or None to parse it all.
+
+    tomlkit reads a chapter's file of hundreds of entries in seconds, and a
+    decision in the browser touches one or a few of them: each ``[variants.ID]``
+    table is cut out (its header to the next line that opens a table), parsed and
+    changed alone, and put back. Whatever tomlkit would keep, comments and layout,
+    lies outside the cut or inside it unchanged. The result is checked: read as
+    plain TOML it must be the old file with just those keys set, else (an entry
+    as an inline table, a multi-line string holding a line that starts with
+    ``[``, anything unforeseen) the whole file is parsed as before.
+    """
+    spans: list[tuple[int, int, str]] = []
+    for vid in decisions:
+        quoted = re.escape(vid)
+        header = re.compile(
+            rf"""^[ \t]*\[[ \t]*variants[ \t]*\.[ \t]*(?:"{quoted}"|'{quoted}'|{quoted})[ \t]*\][ \t]*(?:#.*)?$""",
+            re.M,
+        )
+        found = list(header.finditer(body))
+        if len(found) != 1:
+            return None
+        following = _TABLE_START.search(body, found[0].end())
+        spans.append((found[0].start(), following.start() if following else len(body), vid))
+    spans.sort()
+    if any(a[1] > b[0] for a, b in pairwise(spans)):
+        return None
+    try:
+        before = tomllib.loads(body)
+        pieces: list[str] = []
+        at = 0
+        for start, end, vid in spans:
+            doc = tomlkit.parse(body[start:end])
+            _apply(doc["variants"][vid], decisions[vid])
+            pieces += [body[at:start], tomlkit.dumps(doc)]
+            at = end
+        new = "".join(pieces) + body[at:]
+        expected = before
+        for vid, d in decisions.items():
+            entry = dict(expected["variants"][vid])
+            _apply(entry, d)
+            expected["variants"][vid] = entry
+        if tomllib.loads(new) != expected:
+            return None
+    except (tomllib.TOMLDecodeError, tomlkit.exceptions.TOMLKitError, KeyError, TypeError):
+        return None
+    return new
 
 
 def decide(collation: Collation, text: str | None, path: Path, decisions: dict[str, Decision]) -> str:
