@@ -255,6 +255,16 @@ def test_ctrl_c_stops_it_cleanly(server: ReviewServer, api: httpx.Client) -> Non
     assert "Traceback" not in server.stderr
 
 
+def test_sigterm_stops_it_cleanly_too(server: ReviewServer, api: httpx.Client) -> None:
+    """``kill`` or a service manager: the same clean stop, exit 143 (128 + SIGTERM), one line."""
+    import signal
+
+    assert api.get("/api/sets").status_code == 200
+    assert server.stop(signal.SIGTERM) == 143
+    assert server.stderr.strip().splitlines()[-1] == "collate review: stopped (SIGTERM)"
+    assert "Traceback" not in server.stderr
+
+
 def test_a_port_in_use_is_one_line_and_exit_2(edition_copy: Path) -> None:
     import socket
 

@@ -914,7 +914,7 @@ def _spliced(body: str, decisions: dict[str, Decision]) -> str | None:
             pieces += [body[at:start], tomlkit.dumps(doc)]
             at = end
         new = "".join(pieces) + body[at:]
-        expected = before
+        expected = {**before, "variants": dict(before["variants"])}
         for vid, d in decisions.items():
             entry = dict(expected["variants"][vid])
             _apply(entry, d)

@@ -315,14 +315,14 @@ def review(paths: tuple[Path, ...], port: int, no_browser: bool, engine: str | N
     on a page is written into the set's apparatus.toml as collate apparatus
     writes it (comments and layout kept, atomic replace); a change made to the
     file meanwhile is never overwritten. Reports on disk are not touched.
-    Ctrl-C stops the server (exit code 130).
+    Ctrl-C stops the server (exit code 130), as does SIGTERM (exit code 143).
 
     \b
     Example:
       collate review witnesses/
       collate review --port 0 --no-browser
     """
-    from .server import bind, serve
+    from .server import TERMINATED, Terminated, bind, serve
     from .session import Session
 
     chosen = list(paths) or [Path("witnesses")]
@@ -335,6 +335,9 @@ def review(paths: tuple[Path, ...], port: int, no_browser: bool, engine: str | N
     except KeyboardInterrupt:
         click.echo("collate review: stopped", err=True)
         raise click.exceptions.Exit(INTERRUPTED) from None
+    except Terminated:
+        click.echo("collate review: stopped (SIGTERM)", err=True)
+        raise click.exceptions.Exit(TERMINATED) from None
 
 
 def main() -> None:

@@ -31,8 +31,10 @@ from __future__ import annotations
 
 import json
 import secrets
+import signal
 import socket
 import sys
+import threading
 from collections.abc import Awaitable, Callable, MutableMapping
 from http.cookies import SimpleCookie
 from typing import Any
@@ -431,10 +433,26 @@ def bind(port: int) -> socket.socket:
     return sock
 
 
+#: the exit code after SIGTERM: 128 + the signal's number, as a shell reports a process it ended
+TERMINATED = 128 + signal.SIGTERM
+
+
+class Terminated(Exception):
+    """The server was sent SIGTERM (``kill``, a service manager) and has shut down cleanly."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def serve(session: Session, sock: socket.socket, open_browser: bool, echo: Callable[[str], None]) -> None:
     """Serve ``session`` on ``sock`` (see :func:`bind`) until interrupted.
 
-    ``echo`` gets the one line with the address and this run's token.
+    ``echo`` gets the one line with the address and this run's token. uvicorn
+    shuts down on SIGINT or SIGTERM alike (requests in flight finish, so a write
+    is whole or not begun) and then raises the signal again: SIGINT becomes
+    KeyboardInterrupt, SIGTERM becomes :class:`Terminated` here, instead of the
+    default action that ends the process without a word.
     """
     import uvicorn
 
@@ -455,4 +473,10 @@ def serve(session: Session, sock: socket.socket, open_browser: bool, echo: Calla
         import webbrowser
 
         webbrowser.open(url)
-    uvicorn.Server(config).run(sockets=[sock])
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminated) if main else None
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)

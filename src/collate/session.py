@@ -34,6 +34,7 @@ from pathlib import Path
 from .apparatus import Apparatus as ApparatusFile
 from .apparatus import (
     Decision,
+    Entry,
     annotate,
     apparatus_path,
     decide,
@@ -144,6 +145,9 @@ class Session:
         self.config = config
         self.engine = engine or config.engine
         self._lock = threading.Lock()  # one write at a time, whatever thread the server runs it in
+        # the entries of the texts last read: a write reads the file it last served, and the page
+        # that follows reads what it wrote; each read of a chapter's file costs a good part of a second
+        self._read_memo: dict[tuple[Path, str], dict[str, Entry]] = {}
         self._sets: dict[str, _Set] = {}
         for wset in load_sets(paths, config):  # two sets of one name are refused there
             self._sets[wset.name] = _Set(wset, collate_set(wset, self.engine), _inputs(wset))
@@ -188,7 +192,7 @@ class Session:
             return c, {v.id: version(v.status, v.note) for v in c.variants}
         path = apparatus_path(c)
         text = self._read(path)
-        entries = read_entries(text, path)
+        entries = self._entries(text, path)
         annotated = annotate(c, ApparatusFile(path, entries, exists=text is not None))
         found.seen_text = text
         found.seen = {v.id: version(v.status, v.note) for v in annotated.variants}
@@ -196,6 +200,19 @@ class Session:
 
     def all_current(self) -> list[Collation]:
         return [self.current(name)[0] for name in self.names]
+
+    def _entries(self, text: str | None, path: Path) -> dict[str, Entry]:
+        """``read_entries`` of a text, remembered for the last few texts (a pure function of the text)."""
+        if text is None:
+            return {}
+        key = (path, text)
+        found = self._read_memo.get(key)
+        if found is None:
+            found = read_entries(text, path)
+            if len(self._read_memo) >= 4:
+                self._read_memo.pop(next(iter(self._read_memo)))
+            self._read_memo[key] = found
+        return dict(found)
 
     @staticmethod
     def _read(path: Path) -> str | None:
@@ -235,7 +252,7 @@ class Session:
             for _ in range(WRITE_ATTEMPTS):
                 text = self._read(path)
                 try:
-                    entries = match(c.variants, read_entries(text, path), c.base).entries
+                    entries = match(c.variants, self._entries(text, path), c.base).entries
                 except CollateError as exc:
                     raise Conflict(f"{exc} (fix the file, then reload the page)") from None
                 now = {vid: decision_state(entries.get(vid)) for vid in decisions}
@@ -261,7 +278,7 @@ class Session:
                         raise WriteFailed(str(exc)) from None
                     written = True
                 merged = text != found.seen_text
-                states = match(c.variants, read_entries(new, path), c.base).entries
+                states = match(c.variants, self._entries(new, path), c.base).entries
                 results = tuple(VariantState(vid, *decision_state(states.get(vid)),
                                              version=version(*decision_state(states.get(vid))))
                                 for vid in decisions)
