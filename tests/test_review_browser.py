@@ -177,7 +177,7 @@ def test_mark_all_shown_asks_with_the_count_and_writes_them(session: Session, se
     page.select_option("#batch-status", "error")
     session.accept = False
     page.click("#batch-apply")
-    assert session.dialogs == [f"Mark all {len(shown)} shown variants as “error”?"]
+    assert session.dialogs == [f"Mark all {len(shown)} shown variant{'' if len(shown) == 1 else 's'} as “error”?"]
     assert _entries(server, KALININ) == before  # declined: nothing written
     session.accept = True
     page.click("#batch-apply")
