@@ -147,3 +147,20 @@ def test_the_cut_is_refused_where_a_string_holds_a_table_header(tmp_path: Path) 
     new = apparatus._with_decisions(text, tmp_path / "apparatus.toml", batch)
     assert tomllib.loads(new) == {"variants": {"aaaaaaaaaa": {"status": "error", "note": "one\n[variants.bbbbbbbbbb]\ntwo"},
                                                "bbbbbbbbbb": {"status": "ignored"}}}
+
+
+def test_a_decision_on_either_half_of_a_transposition_is_the_one_decision(tmp_path: Path) -> None:
+    """The synthetic moved-paragraph set: one transposition, two variants, one entry (collate.moves)."""
+    import shutil
+
+    folder = tmp_path / "moved-paragraph"
+    shutil.copytree(Path(__file__).parent / "sets" / "moved-paragraph", folder)
+    c = _collation(folder)
+    halves = [v for v in c.variants if v.transposed_with is not None]
+    assert len(halves) == 2
+    lead, follower = halves  # in the order of the text: the first half leads
+    path = folder / "apparatus.toml"
+    new = decide(c, None, path, {follower.id: Decision("recorded", "the paragraph moved")})
+    entries = tomllib.loads(new)["variants"]
+    assert entries[lead.id]["status"] == "recorded" and entries[lead.id]["note"] == "the paragraph moved"
+    assert follower.id not in entries

@@ -940,6 +940,9 @@ def decide(collation: Collation, text: str | None, path: Path, decisions: dict[s
     unknown = [vid for vid in decisions if vid not in ids]
     if unknown:
         raise ApparatusError(f"no variant {', '.join(unknown)} in set {collation.name}", _shown(path))
+    # a transposition is one decision: a decision on its following half is its leading half's
+    followers = leads(collation.variants)
+    decisions = {followers.get(vid, vid): d for vid, d in decisions.items()}
     for vid, d in decisions.items():
         if d.status is not None and d.status not in STATUSES:
             raise ApparatusError(f"variant {vid}: status must be one of {', '.join(STATUSES)}, not {d.status!r}",
