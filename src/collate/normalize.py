@@ -641,10 +641,13 @@ def join_word_division(prepared: Sequence[Prepared], rules: Rules) -> list[Prepa
             for n in (3, 2):
                 if i + n > len(segs):
                     continue
-                # the cheap test first: a book chapter has ~70,000 places to try
+                # the cheap test first: a book chapter has ~70,000 places to try, and
+                # almost no joined key is a word of any witness
                 key = "".join(seg_keys[i:i + n])
+                if key not in owners:
+                    continue
+                having = [o for o in owners[key] if o != w]
                 group = segs[i:i + n]
-                having = [o for o in owners.get(key, ()) if o != w]
                 if not having or not _adjacent(p, group):
                     continue
                 pairs = set(pairwise(s.key for s in group))
