@@ -106,7 +106,7 @@ def test_a_report_that_cannot_be_written_loses_nothing(
         def refuse(*args, **kwargs):
             raise PermissionError(errno.EACCES, "Permission denied")
 
-        monkeypatch.setattr(atomic.tempfile, "mkstemp", refuse)
+        monkeypatch.setattr(atomic, "_open_new", refuse)
     elif fault == "disk full while writing":
         real_fdopen = os.fdopen
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import glob
 import os
-import tempfile
+import secrets
 from pathlib import Path
 
 from .errors import CollateError
@@ -36,11 +36,19 @@ def write_atomic(
         mode = 0o666 & ~umask
     except OSError as exc:
         raise error(f"{message}: {exc.strerror or exc}", shown) from None
+    # The temporary file's name is chosen before the file exists, and it is created inside the
+    # ``try``: an interrupt at any moment (Ctrl-C raises KeyboardInterrupt between any two
+    # bytecodes, inside ``tempfile.mkstemp`` too) finds a name to remove, never a file it does
+    # not know of.
+    tmp = ""
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise error(f"{message}: {exc.strerror or exc}", shown) from None
-    try:
+        while True:  # as mkstemp does: a new name until one is free (O_EXCL), mode 0600
+            tmp = str(folder / f".{path.name}.{secrets.token_hex(4)}.tmp")
+            try:
+                fd = _open_new(tmp)
+                break
+            except FileExistsError:
+                tmp = ""  # another writer's file: never ours to remove
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
             handle.flush()
@@ -48,15 +56,21 @@ def write_atomic(
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        if tmp:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
         if isinstance(exc, OSError):
             raise error(f"{message}: {exc.strerror or exc}", shown) from None
         raise
     _fsync_folder(folder)
     _remove_leftovers(path)
+
+
+def _open_new(name: str) -> int:
+    """Create ``name``, which must not exist yet, for writing, readable by its owner only."""
+    return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
 
 
 def _remove_leftovers(path: Path) -> None:
