@@ -53,7 +53,10 @@ def test_short_agreeing_words_still_separate_small_changes() -> None:
     readings = [{s: r.text for s, r in v.readings.items()} for v in collate_texts(texts).variants]
     assert {"1859": "look to", "1860": "look to", "1861": "look to", "1866": "look to",
             "1869": "compare", "1872": "compare"} in readings
-    assert {"1859": "much more", "1860": "more", "1861": "more", "1866": "more", "1869": "", "1872": "more"} in readings
+    # 1869 moves "more" after "from each other" (the gold's p1.4): one unit with the dropped "much", still
+    # apart from "look to] compare"
+    assert {"1859": "much more from each other,", "1860": "more from each other", "1861": "more from each other",
+            "1866": "more from each other", "1869": "from each other more", "1872": "more from each other"} in readings
 
 
 def test_a_content_word_both_keep_separates_two_rewrites() -> None:
@@ -78,3 +81,43 @@ def test_a_word_written_differently_next_to_a_change_is_one_unit_with_it() -> No
     (variant,) = collate_texts(lines).variants
     assert (variant.readings["1855"].text, variant.readings["1867"].text) == ("soul,", "Soul;")
     assert not variant.substantive and variant.classes == ("case", "punctuation")
+
+
+def _readings(texts: dict[str, str]) -> list[dict[str, str]]:
+    return [{s: r.text for s, r in v.readings.items()} for v in collate_texts(texts).variants]
+
+
+def test_a_word_moved_across_a_few_agreeing_words_makes_one_recast() -> None:
+    """1859 "I do not think it is possible" / 1861 "it is not possible": "not" dropped before "it is", added after.
+
+    The agreeing "it is" cut it into an omission and an addition; the word that
+    comes back on the other side shows the clause was recast: one unit.
+    """
+    texts = {e: paragraph(e, "anciently domesticated animals and plants") for e in ("1859", "1861")}
+    readings = _readings(texts)
+    assert {"1859": "I do not think it is", "1861": "it is not"} in readings
+    assert not any(r["1859"] == "I do not think" for r in readings)
+
+
+def test_a_form_of_a_content_word_moved_makes_one_recast() -> None:
+    """1869 "allow his worst animals to breed" / 1872 "breed from his worst animals": "breed" moved, one unit."""
+    texts = {e: paragraph(e, "worst animals") for e in ("1869", "1872")}
+    readings = _readings(texts)
+    assert {"1869": "allow his worst animals to breed", "1872": "breed from his worst animals"} in readings
+
+
+def test_a_function_word_two_substitutions_share_is_chance() -> None:
+    """Synthetic: "a" in both "the]a" and "sets a seed]will produce seeds" does not join them."""
+    readings = _readings({
+        "A": "Whenever the plant sets a seed in our gardens we know it",
+        "B": "Whenever a plant will produce seeds in our gardens we know it",
+    })
+    assert len(readings) == 2
+
+
+def test_the_same_words_moved_stay_a_transposition() -> None:
+    """Darwin 1859 "vary on an average" / 1872 "on an average vary": not a recast, the words moved as they are."""
+    texts = {e: paragraph(e, "der domestication, they would") for e in ("1859", "1872")}
+    readings = _readings(texts)
+    assert not any("vary" in r["1859"] and "on an average" in r["1859"] for r in readings)
+    assert {"1859": "vary", "1872": ""} in readings and {"1859": "", "1872": "vary"} in readings

@@ -40,6 +40,7 @@ from pathlib import Path
 
 import msgpack
 import regex
+from rapidfuzz import fuzz
 
 from .model import Prepared
 from .units import Unit
@@ -90,6 +91,8 @@ def _partner(out: list[Unit], by_siglum: dict[str, Prepared], sigla: list[str], 
     / "U. S.") is agreement on that word, never a side of a rewrite.
     """
     right = out[-1]
+    if len(out) > 1 and _moved_across(out[-2], right, by_siglum, sigla, language):
+        return len(out) - 2
     right_size = _size(right, by_siglum, sigla)
     if right_size < MIN_SIDE or right.matched:
         return None
@@ -115,6 +118,64 @@ def _partner(out: list[Unit], by_siglum: dict[str, Prepared], sigla: list[str], 
         ):
             return k
     return None
+
+
+#: how alike (rapidfuzz ratio, 0-100) a word and its moved form must be: "doubt" / "doubted"
+MOVED_RATIO = 80
+
+
+def _moved_across(left: Unit, right: Unit, by_siglum: dict[str, Prepared], sigla: list[str],
+                  language: str = "en") -> bool:
+    """Does a word leave one of two neighbouring changes and come back in the other?
+
+    "I do not think ‸ it is ‸ possible" against "‸ it is not possible": the
+    agreeing "it is" separates an omission from an addition, but "not" is
+    dropped before it and added after it, so the words around it changed
+    order -- a clause recast ("I cannot doubt" / "it cannot be doubted",
+    "allow his worst animals to breed" / "breed from his worst animals"),
+    which an editor writes as one unit (the gold's rule 4, "its construction
+    changes"). So two neighbouring changes separated by at most
+    :data:`MAX_SEPARATOR` agreeing words, of any weight, and no paragraph
+    break, are one unit when some witness has a word in the first that
+    another lacks there and the other has that word (or a form of it,
+    :data:`MOVED_RATIO`) in the second where the first lacks it. Changes
+    sharing no word ("look to] compare", "much more] more") stay apart.
+
+    A function word (:func:`_light`) shared by two substitutions is chance
+    ("the plant sets a seed" / "a plant will produce seeds"); it counts as
+    moved only where one of the two changes has nothing in one of the
+    witnesses ("not" dropped, then added alone). When the same words are
+    dropped in one place and added in the other, and nothing else changes,
+    the words moved as they are: a transposition (:mod:`.transpose`), not a
+    recast.
+    """
+    if left.matched or right.matched:
+        return False
+    for s in sigla:
+        p = by_siglum[s]
+        first, end = left.after[s], _start(right, s)
+        if any(_PARAGRAPH.search(p.tokens[i].space) for i in range(max(first - 1, 0), end)):
+            return False
+        if sum(1 for i in range(first, end) if p.roles[i] == "word") > MAX_SEPARATOR:
+            return False
+    if not any(left.tokens[s] for s in sigla) and not any(right.tokens[s] for s in sigla):
+        return False
+    words = {side: {s: _words(unit, by_siglum[s], s) for s in sigla} for side, unit in (("l", left), ("r", right))}
+    for a in sigla:
+        for b in sigla:
+            gone = words["l"][a] - words["l"][b]  # a has it in the first change, b not
+            back = words["r"][b] - words["r"][a]  # b has it in the second, a not
+            one_sided = not left.tokens[b] or not right.tokens[a]
+            if one_sided and not left.tokens[b] and not right.tokens[a] and words["l"][a] == words["r"][b]:
+                return False  # the same words moved as they are
+            if any((x == y or fuzz.ratio(x, y) >= MOVED_RATIO) and (one_sided or not _light(x, language))
+                   for x in gone for y in back):
+                return True
+    return False
+
+
+def _words(unit: Unit, prepared: Prepared, siglum: str) -> set[str]:
+    return {prepared.tokens[i].text.casefold() for i in unit.tokens[siglum] if prepared.roles[i] == "word"}
 
 
 def _size(unit: Unit, by_siglum: dict[str, Prepared], sigla: list[str]) -> int:
