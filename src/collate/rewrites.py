@@ -122,6 +122,9 @@ def _partner(out: list[Unit], by_siglum: dict[str, Prepared], sigla: list[str], 
 
 #: how alike (rapidfuzz ratio, 0-100) a word and its moved form must be: "doubt" / "doubted"
 MOVED_RATIO = 80
+#: words (in the witness that has most) a change may have to be joined so: a clause, not a
+#: whole text, so a file against its own words shuffled does not fold into one variant
+MAX_RECAST = 8
 
 
 def _moved_across(left: Unit, right: Unit, by_siglum: dict[str, Prepared], sigla: list[str],
@@ -139,7 +142,9 @@ def _moved_across(left: Unit, right: Unit, by_siglum: dict[str, Prepared], sigla
     break, are one unit when some witness has a word in the first that
     another lacks there and the other has that word (or a form of it,
     :data:`MOVED_RATIO`) in the second where the first lacks it. Changes
-    sharing no word ("look to] compare", "much more] more") stay apart.
+    sharing no word ("look to] compare", "much more] more") stay apart, and
+    so do changes longer than :data:`MAX_RECAST` words: a recast clause is
+    short, and longer rewrites are the semantic rule's.
 
     A function word (:func:`_light`) shared by two substitutions is chance
     ("the plant sets a seed" / "a plant will produce seeds"); it counts as
@@ -150,6 +155,8 @@ def _moved_across(left: Unit, right: Unit, by_siglum: dict[str, Prepared], sigla
     recast.
     """
     if left.matched or right.matched:
+        return False
+    if max(_size(left, by_siglum, sigla), _size(right, by_siglum, sigla)) > MAX_RECAST:
         return False
     for s in sigla:
         p = by_siglum[s]
