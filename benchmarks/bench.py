@@ -86,10 +86,12 @@ def cell(engine: str, witnesses: int, length: int) -> None:
     from collate.config import Config
     from collate.control import collate_set
     from collate.model import Witness, WitnessSet
+    from collate.normalize import compile_rules
 
     texts = passage(length, witnesses)
     wset = WitnessSet(
         name="bench", path=DARWIN, title="bench", base=ORDER[0], normalize=Config().normalize,
+        rules=compile_rules(Config().normalize),
         witnesses=tuple(Witness(s, DARWIN / f"{s}.txt", text=t) for s, t in texts.items()),
     )
     import collatex  # noqa: F401 - its import is start-up, not collation (both engines use it)
@@ -226,7 +228,7 @@ def letter() -> None:
         align(keys, "anchored")
         times.append(time.perf_counter() - start)
     wset = WitnessSet(name="letter", path=DARWIN, title="letter", base="1859", witnesses=tuple(witnesses),
-                      normalize=Config().normalize)
+                      normalize=Config().normalize, rules=rules)
     whole = []
     for _ in range(5):
         start = time.perf_counter()

@@ -7,6 +7,7 @@ from pathlib import Path
 from collate.config import Config
 from collate.control import Alignment, align_set, collate_set, load_sets
 from collate.model import Collation, Witness, WitnessSet
+from collate.normalize import compile_rules
 
 
 def make_set(folder: Path, texts: dict[str, str], base: str | None = None, normalize: str = "",
@@ -34,7 +35,8 @@ def text_set(texts: dict[str, str], base: str | None = None, normalize: dict | N
         Witness(siglum=s, path=Path(f"{s}.txt"), text=t, display=f"{s}.txt") for s, t in texts.items()
     )
     return WitnessSet(name="synthetic", path=Path("."), title="synthetic", witnesses=witnesses,
-                      base=base or next(iter(texts)), normalize=settings)
+                      base=base or next(iter(texts)), normalize=settings,
+                      rules=compile_rules(settings))
 
 
 def collate_texts(texts: dict[str, str], base: str | None = None, normalize: dict | None = None,

@@ -201,7 +201,7 @@ def test_the_darwin_variants_do_not_depend_on_the_order_of_the_editions(darwin: 
     listed = collate_set(darwin, "anchored")
     reordered = WitnessSet(name=darwin.name, path=darwin.path, title=darwin.title,
                            witnesses=tuple(reversed(darwin.witnesses)), base=darwin.base,
-                           normalize=darwin.normalize, manifest=darwin.manifest)
+                           normalize=darwin.normalize, manifest=darwin.manifest, rules=darwin.rules)
     again = collate_set(reordered, "anchored")
     assert len(listed.variants) > 500
     assert unordered(listed) == unordered(again)

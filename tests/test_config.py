@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from collate.config import NORMALIZE_OPTIONS, Config, config_for, load_config
-from collate.control import check_paths
+from collate.control import align_set, check_paths, load_sets
 from collate.errors import ConfigError
 from helpers import make_set
 
@@ -54,3 +54,23 @@ def test_a_wrong_setting_names_the_project_file(tmp_path: Path) -> None:
     (tmp_path / "collate.toml").write_text('engine = "fast"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="collate.toml.engine must be one of anchored, collatex"):
         load_config(tmp_path)
+
+
+def test_a_set_carries_its_rules_compiled_once_from_both_layers(tmp_path: Path) -> None:
+    (tmp_path / "collate.toml").write_text('[normalize]\ncase = false\nspelling = ["colour = color"]\n',
+                                           encoding="utf-8")
+    folder = make_set(tmp_path / "witnesses" / "s", {"A": "The colour.", "B": "the color"},
+                      normalize='spelling = ["grey = gray"]\npunctuation = false')
+    (wset,) = load_sets([folder], config_for([folder]))
+    rules = wset.rules
+    assert (rules.case, rules.punctuation) == (False, False)
+    assert rules.words["spelling"] == {"colour": "color", "color": "color", "grey": "gray", "gray": "gray"}
+    assert align_set(wset).rules is rules  # the stages read the set's own Rules, not a second compile
+
+
+def test_a_bad_project_pattern_is_blamed_on_the_project_file_not_the_set(tmp_path: Path) -> None:
+    (tmp_path / "collate.toml").write_text('[normalize]\npage-marker = "[Page"\n', encoding="utf-8")
+    folder = make_set(tmp_path / "witnesses" / "s", {"A": "Dear sir.", "B": "Dear sir"})
+    with pytest.raises(ConfigError, match="page-marker is not a valid regular expression") as raised:
+        load_sets([folder], config_for([folder]))
+    assert raised.value.path is not None and str(raised.value.path).endswith("collate.toml")

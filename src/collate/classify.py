@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from .model import CLASSES, Token
-from .normalize import Rules, comparable
+from .normalize import comparable
 from .orthography import Orthography
+from .rules import Rules
 
 NONE: frozenset[str] = frozenset()
 

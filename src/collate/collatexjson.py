@@ -32,6 +32,7 @@ from typing import Any
 from .config import Config, merge_normalize
 from .errors import WitnessError
 from .model import Witness, WitnessSet
+from .normalize import compile_rules
 from .sources import SourceMap, display_path, line_starts, position, read_text
 
 
@@ -142,7 +143,7 @@ def _unit(
     title = unit.get("title") if isinstance(unit.get("title"), str) else (
         f"{path.stem}, unit {n}" if name != path.stem else path.stem)
     return WitnessSet(name=name, path=path, title=title, witnesses=tuple(witnesses),
-                      base=witnesses[0].siglum, normalize=normalize)
+                      base=witnesses[0].siglum, normalize=normalize, rules=compile_rules(normalize, shown))
 
 
 def _join_tokens(raw: str, tokens: list[Any], shown: str, where: str, siglum: str) -> tuple[str, list[int]]:

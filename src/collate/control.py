@@ -38,11 +38,12 @@ from .errors import CollateError, WitnessError
 from .loaders import load_any
 from .metrics import all_metrics
 from .model import Collation, Prepared, WitnessSet, WitnessSummary
-from .normalize import Rules, compile_rules, prepare_set
+from .normalize import compile_rules, prepare_set
 from .reporters import DEFAULT_FORMATS, reporters_for, write_output
 from .reporters.html import FORMAT as HTML
 from .reporters.html import IndexRow, index_row, render_index_rows
 from .reporters.text import summary
+from .rules import Rules
 from .sources import display_path
 from .table import alignment_table
 from .variants import find_variants
@@ -98,7 +99,7 @@ class Alignment:
 
 def align_set(wset: WitnessSet, engine: str = DEFAULT_ENGINE) -> Alignment:
     """Tokenize, normalize and align one set's witnesses."""
-    rules = compile_rules(wset.normalize, display_path(wset.manifest) if wset.manifest else wset.name)
+    rules = wset.rules
     ordered = sorted(wset.witnesses, key=lambda w: w.siglum != wset.base)
     prepared = tuple(prepare_set(ordered, rules))
     columns: Columns = []
@@ -483,5 +484,5 @@ def diff_files(a: Path, b: Path, config: Config, engine: str | None = None) -> C
     """``collate diff``: two witness files collated as a set of two, ``A`` (the base) and ``B``."""
     wa, wb = read_witness(a, "A"), read_witness(b, "B")
     wset = WitnessSet(name=b.stem, path=b.parent, title=f"{a.name} / {b.name}", witnesses=(wa, wb),
-                      base="A", normalize=config.normalize)
+                      base="A", normalize=config.normalize, rules=compile_rules(config.normalize, config.source))
     return collate_set(wset, engine or config.engine)

@@ -12,6 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from .rules import Rules
 from .sources import SourceMap
 
 #: The variant classes (DESIGN.md). A variant that these explain completely is
@@ -100,9 +101,11 @@ class WitnessSet:
     title: str
     witnesses: tuple[Witness, ...]
     base: str
-    #: the merged normalization settings for this set (project defaults + set.toml)
+    #: the merged normalization settings for this set (project defaults + set.toml), as written
     normalize: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     manifest: Path | None = None
+    #: ``normalize`` compiled, once, by the loader (``normalize.compile_rules``): what every stage reads
+    rules: Rules = field(kw_only=True, compare=False, hash=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,18 +17,18 @@ Each rule is named after the variant class it explains (model.CLASSES).
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 import regex
 
 from .errors import ConfigError
 from .lexicon import LANGUAGES, accepted_by
 from .model import Prepared, Segment, Token, Witness
+from .rules import DEFAULT_PAGE_MARKER, Rules, UnicodeForm
 from .tokenize import tokenize
 
 QUOTES = str.maketrans(
@@ -41,8 +41,6 @@ QUOTES = str.maketrans(
 
 _DASHES = regex.compile(r"-{2,}")
 
-#: "[Page 812]", "[p. xii]", a folio "[Page 12r]", and "[Page]" (a TEI <pb/> without a number)
-DEFAULT_PAGE_MARKER = r"\[\s*(?:Page|p\.)(?:\s*[0-9ivxlcdm]+[rv]?)?\s*\]"
 
 #: Words after which a number at a line end is a reference, not a footnote marker.
 _NOT_BEFORE_MARKER = frozenset(
@@ -77,74 +75,6 @@ def _number_words() -> dict[str, str]:
 
 NUMBER_WORDS = _number_words()
 _ORDINAL_DIGITS = regex.compile(r"^(\d+)(?:st|nd|rd|th|d)$")
-
-
-#: the Unicode normal forms ``[normalize] unicode`` may name
-UnicodeForm = Literal["NFC", "NFD", "NFKC", "NFKD"]
-
-@dataclass(frozen=True, eq=False)
-class Rules:
-    """The normalization settings of one set, compiled for use (hashed by identity, for caches)."""
-
-    case: bool = True
-    punctuation: bool = True
-    quotes: bool = True
-    unicode: UnicodeForm | None = "NFC"
-    whitespace: bool = True
-    hyphenation: bool = True
-    word_division: bool = True
-    note_marker: bool | str = True
-    page_marker: str | None = DEFAULT_PAGE_MARKER
-    numeral: bool = True
-    #: the set's language (an ISO 639-1 code): which dictionaries judge spellings
-    language: str = "en"
-    #: a word that differs from another only in apostrophes ("mans", "man's") is punctuation
-    apostrophe: bool = True
-    #: "&" stands for the language's "and" (abbreviation)
-    ampersand: bool = True
-    #: the orthography rules (orthography.py): a non-word against a word of the
-    #: language, an elision ("fill'd"), a form the language's dictionaries divide
-    misspelling: bool = True
-    elision: bool = True
-    variant_spelling: bool = True
-    #: an OCR set: misspelling off, and a punctuation mark read inside a word ("wo»rd") does not split it
-    ocr: bool = False
-    #: the editor's transcription sigla (a regular expression), or None
-    marks: str | None = None
-    #: spellings of one word found by orthography.py for one variant: spelling_key -> canonical
-    #: key (the written form's capitals are kept, so case is its own class still)
-    found_spellings: dict[str, str] = field(default_factory=dict)
-    #: single-word equivalences: fully normalized form -> canonical text, per class
-    words: dict[str, dict[str, str]] = field(default_factory=dict)
-    #: multi-word equivalences: (class, [sides as text], canonical text)
-    phrases: tuple[tuple[str, tuple[str, ...], str], ...] = ()
-
-    @property
-    def classes(self) -> frozenset[str]:
-        """The classes these rules can explain (``whitespace`` always can)."""
-        on = {"whitespace"}
-        for name, enabled in (
-            ("case", self.case), ("punctuation", self.punctuation), ("quotes", self.quotes),
-            ("unicode", self.unicode), ("hyphenation", self.hyphenation),
-            ("word-division", self.word_division), ("note-marker", self.note_marker),
-            ("page-marker", self.page_marker), ("numeral", self.numeral), ("mark", self.marks),
-            ("spelling", self.words.get("spelling") or _has(self.phrases, "spelling") or self.orthography),
-            ("abbreviation", self.words.get("abbreviation") or _has(self.phrases, "abbreviation")
-             or self.ampersand),
-        ):
-            if enabled:
-                on.add(name)
-        return frozenset(on)
-
-
-    @property
-    def orthography(self) -> bool:
-        """Whether any rule judges spellings with the language's dictionaries."""
-        return self.misspelling or self.elision or self.variant_spelling
-
-
-def _has(phrases: Iterable[tuple[str, tuple[str, ...], str]], cls: str) -> bool:
-    return any(p[0] == cls for p in phrases)
 
 
 def compile_rules(settings: dict[str, Any], path: str | Path | None = None) -> Rules:

@@ -43,7 +43,8 @@ from rapidfuzz.distance import OSA
 
 from .lexicon import accepted_by
 from .model import Prepared, Token
-from .normalize import QUOTES, Rules, spelling_key
+from .normalize import QUOTES, spelling_key
+from .rules import Rules
 
 _APOSTROPHE = "'"
 

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 
 from .align import Columns
 from .model import Prepared
-from .normalize import Rules, comparable
+from .normalize import comparable
+from .rules import Rules
 
 NONE: frozenset[str] = frozenset()
 

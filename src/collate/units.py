@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from .model import Prepared
-from .normalize import Rules
 from .positions import Position, text_of, texts_at
+from .rules import Rules
 
 CONTEXT_WORDS = 4
 

@@ -17,11 +17,11 @@ from .chardiff import char_diff
 from .classify import classify
 from .ids import unique_ids, variant_id
 from .model import Prepared, Reading, Token, Variant
-from .normalize import Rules
 from .orthography import Orthography
 from .positions import positions
 from .readings import collapse, reading
 from .rewrites import join_rewrites
+from .rules import Rules
 from .sources import line_starts
 from .transpose import transpositions
 from .units import Unit, runs

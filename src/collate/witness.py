@@ -19,6 +19,7 @@ from .config import NORMALIZE_OPTIONS, Config, check_table, merge_normalize, par
 from .errors import ConfigError, WitnessError
 from .model import Witness, WitnessSet
 from .normalize import compile_rules
+from .rules import Rules
 from .sources import display_path, line_of, read_text
 from .tei import check_tei_options, read_tei_witness
 
@@ -103,7 +104,7 @@ def load_set(folder: Path, config: Config) -> WitnessSet:
         )
     except ConfigError as exc:
         raise WitnessError(exc.message, shown, _key_line(raw, exc.message)) from None
-    _check_rules(config, normalize, raw, shown)
+    rules = _compile_rules(config, normalize, raw, shown)
     return WitnessSet(
         name=set_name(folder),
         path=folder,
@@ -112,6 +113,7 @@ def load_set(folder: Path, config: Config) -> WitnessSet:
         base=base,
         normalize=normalize,
         manifest=manifest,
+        rules=rules,
     )
 
 
@@ -124,18 +126,19 @@ def _key_line(raw: str, message: str) -> int | None:
     return raw.count("\n", 0, key.start()) + 1 if key else None
 
 
-def _check_rules(config: Config, normalize: dict[str, Any], raw: str, shown: str) -> None:
-    """Compile the set's rules now, so a bad regex or equivalence stops the run before any report is written.
+def _compile_rules(config: Config, normalize: dict[str, Any], raw: str, shown: str) -> Rules:
+    """Compile the set's rules once, now: a bad regex or equivalence stops the run before any report is written.
 
-    A mistake in the project's own settings is blamed on the project file, not on every set.
+    A mistake in the project's own settings is blamed on the project file, not on every set (the
+    project's table is compiled on its own only to find which file to blame).
     """
     try:
-        compile_rules(config.normalize, config.source)
+        return compile_rules(normalize, shown)
     except ConfigError as exc:
-        raise ConfigError(exc.message, config.source) from None
-    try:
-        compile_rules(normalize, shown)
-    except ConfigError as exc:
+        try:
+            compile_rules(config.normalize, config.source)
+        except ConfigError as project:
+            raise ConfigError(project.message, config.source) from None
         raise WitnessError(exc.message, shown, _key_line(raw, exc.message)) from None
 
 
