@@ -102,7 +102,7 @@ def test_annotate_sets_status_and_note_and_lists_stale_entries(collation, tmp_pa
     v = _variant(c, TO_KALININ)
     assert (v.status, v.note) == ("recorded", "APP omits to.")
     assert {w.status for w in c.variants if w.id != TO_KALININ} == {"unreviewed"}
-    assert [(s["id"], s["line"], s["readings"]) for s in c.stale] == [("ffffffffff", 6, {"FRUS": "x", "APP": "y"})]
+    assert [(s.id, s.line, s.readings) for s in c.stale] == [("ffffffffff", 6, {"FRUS": "x", "APP": "y"})]
 
 
 def test_an_entry_written_inline_is_reattached_in_place(collation, tmp_path: Path) -> None:

@@ -318,7 +318,7 @@ def pipeline(texts: dict[str, str], normalize: dict, engine: str, encodings: dic
         for e in kept.values():
             assert e.status == ("recorded" if e.note else "unreviewed")
         merged = with_decisions(c2)
-        assert {e["note"] for e in merged.stale} | {v.note for v in merged.variants if v.note} == set(notes.values())
+        assert {e.note for e in merged.stale} | {v.note for v in merged.variants if v.note} == set(notes.values())
 
 
 def sync_twice(c: Collation) -> Path:

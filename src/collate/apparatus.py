@@ -40,7 +40,7 @@ from rapidfuzz import fuzz
 
 from . import atomic, sources
 from .errors import ApparatusError
-from .model import STATUSES, Collation, Variant
+from .model import STATUSES, Collation, GoneEntry, Variant
 from .moves import leads
 from .sources import display_path
 
@@ -531,10 +531,10 @@ def annotate(collation: Collation, apparatus: Apparatus, shown: str | None = Non
     return replace(collation, variants=variants, stale=stale, corrections=corrections)
 
 
-def _listed(e: Entry, shown: str, status: str | None = None) -> dict[str, Any]:
+def _listed(e: Entry, shown: str, status: str | None = None) -> GoneEntry:
     """An entry without a variant, as reports list it (stale entries, corrections)."""
-    return {"id": e.id, "status": status or e.status, "note": e.note, "readings": dict(e.readings),
-            "context": list(e.context) if e.context else None, "file": shown, "line": e.line}
+    return GoneEntry(id=e.id, status=status or e.status, note=e.note, readings=dict(e.readings),
+                     context=e.context, file=shown, line=e.line)
 
 
 def with_decisions(collation: Collation) -> Collation:

@@ -102,12 +102,12 @@ def judge_set(c: Collation, config: Config) -> SetResult:
             message = f"unreviewed variant {v.id}, {describe(v, names, siglum)}"
             found.append(_problem(c, v, files[siglum], r, message, "unreviewed"))
     for entry in c.stale:
-        readings = " | ".join(f"{_quote(t)} {s}" if t else f"absent {s}" for s, t in entry.get("readings", {}).items())
-        message = (f"stale entry {entry['id']}: its variant no longer occurs"
+        readings = " | ".join(f"{_quote(t)} {s}" if t else f"absent {s}" for s, t in entry.readings.items())
+        message = (f"stale entry {entry.id}: its variant no longer occurs"
                    f"{f' ({readings})' if readings else ''}; if a witness was corrected, set"
                    ' status = "corrected" to keep it on record; otherwise delete the entry')
-        found.append(Problem(path=entry["file"], line=int(entry.get("line", 1)), column=1, message=message,
-                             set=c.name, variant=entry["id"], code="stale"))
+        found.append(Problem(path=entry.file, line=entry.line, column=1, message=message,
+                             set=c.name, variant=entry.id, code="stale"))
     return SetResult(c.name, display_path(c.path), tuple(checked), tuple(found), locations)
 
 

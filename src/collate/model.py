@@ -223,6 +223,30 @@ TableRow = tuple[tuple[TableToken, ...] | None, ...]
 
 
 @dataclass(frozen=True)
+class GoneEntry:
+    """An apparatus entry whose variant no longer occurs: stale, or a correction on record.
+
+    Reports list these (an errata list for corrections) and ``check`` points at
+    ``file:line`` for a stale one, so they carry where the entry stands.
+    """
+
+    id: str
+    status: str
+    note: str
+    #: the readings snapshot by siglum ("" where a witness lacked the passage)
+    readings: dict[str, str]
+    context: tuple[str, str] | None
+    #: the apparatus file as people should see it, and the entry's header line in it
+    file: str
+    line: int
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON report's form (and the review API's): keys in this order, context a list."""
+        return {"id": self.id, "status": self.status, "note": self.note, "readings": dict(self.readings),
+                "context": list(self.context) if self.context else None, "file": self.file, "line": self.line}
+
+
+@dataclass(frozen=True)
 class Collation:
     """The result for one set: what every reporter and ``check`` read."""
 
@@ -235,10 +259,10 @@ class Collation:
     metrics: tuple[PairMetrics, ...]
     engine: str = "collatex"
     #: stale apparatus entries and other notes for people (filled by apparatus)
-    stale: tuple[dict[str, Any], ...] = ()
+    stale: tuple[GoneEntry, ...] = ()
     #: corrections on record: ``error`` entries whose variant is gone (the witness
     #: was fixed), as apparatus lists them; reports print them as errata
-    corrections: tuple[dict[str, Any], ...] = ()
+    corrections: tuple[GoneEntry, ...] = ()
     #: the alignment as a table, one row per witness (in ``witnesses`` order), for
     #: reporters that show the whole table (CollateX's JSON)
     table: tuple[TableRow, ...] = field(default=(), repr=False, compare=False)

@@ -264,7 +264,7 @@ class Review:
                 }
                 for v in c.variants
             ],
-            "stale": [dict(e) for e in c.stale],
+            "stale": [e.as_dict() for e in c.stale],
         })
 
     async def variant(self, request: Request) -> Response:

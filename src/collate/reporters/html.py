@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-from ..model import CLASSES, STATUSES, Collation, Reading, Variant
+from ..model import CLASSES, STATUSES, Collation, GoneEntry, Reading, Variant
 from ..moves import leads, moved_words
 
 FORMAT = "html"
@@ -526,14 +526,14 @@ def set_page(c: Collation) -> SetPage:
     )
 
 
-def _gone(e: dict[str, Any]) -> StaleEntry:
+def _gone(e: GoneEntry) -> StaleEntry:
     """An apparatus entry without a variant (stale, or a correction on record), as the page lists it."""
     return StaleEntry(
-        id=str(e.get("id", "")),
-        where=":".join(str(e[k]) for k in ("file", "line") if e.get(k)),
-        status=str(e.get("status", "")),
-        readings=" | ".join(f"{text or 'om.'} {siglum}" for siglum, text in dict(e.get("readings") or {}).items()),
-        note=str(e.get("note", "")),
+        id=e.id,
+        where=":".join(str(x) for x in (e.file, e.line) if x),
+        status=e.status,
+        readings=" | ".join(f"{text or 'om.'} {siglum}" for siglum, text in e.readings.items()),
+        note=e.note,
     )
 
 

@@ -76,8 +76,8 @@ def report_dict(c: Collation) -> dict[str, Any]:
         "metrics": [
             {"a": m.a, "b": m.b, "cer": m.cer, "wer": m.wer, "agreement": m.agreement} for m in c.metrics
         ],
-        "stale": list(c.stale),
-        "corrections": list(c.corrections),
+        "stale": [e.as_dict() for e in c.stale],
+        "corrections": [e.as_dict() for e in c.corrections],
         "summary": {
             "variants": len(c.variants),
             "substantive": c.substantive,
