@@ -20,7 +20,7 @@ from collate.apparatus import with_decisions
 from collate.cli import cli
 from collate.config import Config
 from collate.control import collate_set, load_sets
-from collate.model import Collation
+from collate.model import Collation, GoneEntry
 from collate.reporters import html
 from collate.reporters.json import report_dict
 from conftest import TEST_SETS, WITNESSES
@@ -186,8 +186,8 @@ def test_page_is_self_contained(warm_springs: Collation) -> None:
 
 
 def test_stale_entries_are_listed(warm_springs: Collation) -> None:
-    stale = {"id": "0123456789", "status": "recorded", "note": "was <here>", "readings": {"FRUS": "x", "APP": ""},
-             "file": "witnesses/s/apparatus.toml", "line": 12}
+    stale = GoneEntry(id="0123456789", status="recorded", note="was <here>", readings={"FRUS": "x", "APP": ""},
+                      context=None, file="witnesses/s/apparatus.toml", line=12)
     doc = _doc(html.render(dataclasses.replace(warm_springs, stale=(stale,))))
     (item,) = doc.xpath('//section[@id="stale"]//li')
     assert " ".join(item.text_content().split()) == (
