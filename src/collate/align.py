@@ -21,6 +21,8 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 
+from . import editgraph
+
 Columns = list[dict[str, int]]
 Engine = Callable[[Mapping[str, Sequence[str]]], Columns]
 
@@ -229,6 +231,30 @@ def align_collatex(keys: Mapping[str, Sequence[str]], max_cells: float | None = 
         log.warning("witnesses %s: a passage of %s words is %s: aligned by a word diff instead",
                     ", ".join(sorted(present)), " + ".join(f"{len(k):,}" for _, k in sorted(present.items())), why)
         return align_lcs(present)
+    return _collatex_table(present)
+
+
+def align_window(keys: Mapping[str, Sequence[str]], max_cells: float | None = None) -> Columns:
+    """What :func:`align_collatex` gives, from :mod:`collate.editgraph` (the same aligner, ~20 times faster).
+
+    CollateX itself is asked only where the re-implementation cannot be sure of
+    its answer (see :func:`collate.editgraph.align`).
+    """
+    present = {s: k for s, k in keys.items() if k}
+    if len(present) < 2:
+        return [{s: i} for s, k in present.items() for i in range(len(k))]
+    why = too_costly(present, max_cells)
+    if why:
+        return align_collatex(present, max_cells)  # the same warning and fallback
+    ordered = dict(sorted(present.items()))
+    columns = editgraph.align(ordered)
+    if columns is None:
+        return _collatex_table(ordered)
+    return columns
+
+
+def _collatex_table(present: Mapping[str, Sequence[str]]) -> Columns:
+    """CollateX's alignment table for these witnesses, as columns."""
     from collatex import Collation, collate
 
     # collate() adds fields to the token dicts it is given: these are made here, for it alone.

@@ -20,7 +20,10 @@ text is the same in every witness, and that part needs no aligner. So:
    is the added one);
 4. each window between anchors is aligned on its own: nothing to do where only
    one witness has text or all have the same; CollateX for the rest, each
-   distinct reading given to it once.
+   distinct reading given to it once. "CollateX" is its edit-graph aligner as
+   :mod:`collate.editgraph` re-implements it (the same columns, ~20 times
+   faster, no import of collatex and networkx); the package itself is called
+   only where that module cannot be sure of CollateX's answer.
 
 A window CollateX would take long over (more than :data:`BUDGET` cells of its
 edit table: a passage rewritten in some editions) is anchored again inside,
@@ -43,7 +46,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .align import Columns, align_collatex, diff_row, repetition
+from .align import Columns, align_window, diff_row, repetition
 from .workers import process_pool
 
 #: agreeing tokens, consecutive in every witness, that make an anchor
@@ -63,10 +66,11 @@ REPEAT_BUDGET = 20_000
 #: the shortest run of one key, in the longest witness, to cut at
 MIN_REPEAT = 3
 
-#: what one call of CollateX costs besides its cells, counted in cells
+#: what one window costs besides its cells, counted in cells (~20 µs of collate.editgraph)
 CALL_COST = 150
-#: windows costing more than this in all (~2 s) are aligned in several processes
-PARALLEL = 300_000
+#: windows costing more than this in all (~1.5 s of collate.editgraph at ~0.15 µs a cell) are
+#: aligned in several processes: below it, starting them costs more than it saves
+PARALLEL = 10_000_000
 MAX_WORKERS = 4
 
 Anchor = tuple[dict[str, int], frozenset[str], int]  # start in each witness, who has it, length
@@ -182,12 +186,10 @@ def _cut_at_run(
 
 
 def _run(jobs: list[_Job]) -> list[Columns]:
-    """CollateX on every window, in as many processes as pay (a book chapter: two or more)."""
+    """The edit-graph aligner on every window, in as many processes as pay (rarely: a long book)."""
     workers = _workers(jobs)
     if workers < 2:
         return [_collatex(job.keys, job.offsets) for job in jobs]
-    import collatex  # noqa: F401 - once, before the workers start, rather than in each
-
     batches: list[list[int]] = [[] for _ in range(workers)]
     loads = [0] * workers
     for n in sorted(range(len(jobs)), key=lambda n: -jobs[n].cost):  # biggest first, to the least loaded
@@ -244,7 +246,7 @@ def _collatex(keys: dict[str, list[str]], offsets: dict[str, int]) -> Columns:
     """
     holders = _distinct(keys)
     out: Columns = []
-    for column in align_collatex({group[0]: list(reading) for reading, group in holders.items()}, WINDOW_LIMIT):
+    for column in align_window({group[0]: list(reading) for reading, group in holders.items()}, WINDOW_LIMIT):
         cell: dict[str, int] = {}
         for first, i in column.items():
             for s in holders[tuple(keys[first])]:
