@@ -28,9 +28,10 @@ transposition detection), step for step, on plain ints:
 * the columns are the ranks of the final graph (``AlignmentTable``).
 
 Where CollateX's result would depend on which of its dictionary entries was
-written last (two vertices of the same rank with the same key, both matching
-a token of the witness), :func:`align` answers None and the caller asks
-CollateX itself. ``tests/test_editgraph.py`` checks equality against CollateX
+written last (the path aligns a token with a rank where two vertices have its
+key: which one CollateX took hangs on the order of its suffix array),
+:func:`align` answers None and the caller asks CollateX itself. The scores
+do not depend on it, only the vertex taken, so any other path is exact. ``tests/test_editgraph.py`` checks equality against CollateX
 on the shipped sets, Darwin's windows and generated witnesses with heavy
 repetition.
 """
@@ -115,16 +116,14 @@ def _align_witness(seq: Sequence[str], vertex_key: list[str], rank: list[int]) -
     """Token index -> vertex for one witness against the graph: CollateX's table and its trace back."""
     width = rank[END]  # columns 0 .. rank of the end vertex - 1, as CollateX's table
     at_rank: dict[str, dict[int, int]] = {}  # key -> rank -> vertex
-    ambiguous: set[str] = set()
+    ambiguous: set[tuple[str, int]] = set()  # (key, rank) of two vertices or more
     for vertex in range(2, len(vertex_key)):
         by_rank = at_rank.setdefault(vertex_key[vertex], {})
         if rank[vertex] in by_rank:
-            ambiguous.add(vertex_key[vertex])
+            ambiguous.add((vertex_key[vertex], rank[vertex]))
         by_rank[rank[vertex]] = vertex
     empty: dict[int, int] = {}
     matches = [at_rank.get(key, empty) for key in seq]
-    if ambiguous and any(key in ambiguous for key in seq):
-        return None
 
     # the table, row by row: only scores of the row above are kept, and how each cell was reached
     above = list(range(0, -width, -1))
@@ -161,6 +160,8 @@ def _align_witness(seq: Sequence[str], vertex_key: list[str], rank: list[int]) -
     while x or y:
         step = how[y][x]
         if step & _MATCH:
+            if ambiguous and (seq[y - 1], x) in ambiguous:
+                return None  # which vertex CollateX matched hangs on the order it filled a dictionary in
             vertex = matches[y - 1][x]
             if vertex not in taken:
                 aligned[y - 1] = vertex
