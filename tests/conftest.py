@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,23 @@ def edition_copy(tmp_path: Path) -> Path:
 
 
 GOLDENS = Path(__file__).resolve().parent / "goldens"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The user's cache (collate.usercache: dictionary answers, compiled templates) in a folder of
+    this session's, so a test run neither reads nor fills the developer's ~/.cache (subprocesses inherit it)."""
+    folder = tempfile.mkdtemp(prefix="collate-test-cache-")
+    config.stash[_CACHE] = folder
+    os.environ["COLLATE_CACHE_DIR"] = folder
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = config.stash.get(_CACHE, None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+_CACHE = pytest.StashKey[str]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

