@@ -237,8 +237,8 @@ def align_collatex(keys: Mapping[str, Sequence[str]], max_cells: float | None = 
 def align_window(keys: Mapping[str, Sequence[str]], max_cells: float | None = None) -> Columns:
     """What :func:`align_collatex` gives, from :mod:`collate.editgraph` (the same aligner, ~20 times faster).
 
-    CollateX itself is asked only where the re-implementation cannot be sure of
-    its answer (see :func:`collate.editgraph.align`).
+    CollateX itself is asked only where the re-implementation answers None
+    (where CollateX would fail: see :func:`collate.editgraph.align`).
     """
     present = {s: k for s, k in keys.items() if k}
     if len(present) < 2:

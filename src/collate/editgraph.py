@@ -27,18 +27,20 @@ transposition detection), step for step, on plain ints:
   (``align_matching_tokens``), and the witness is merged into the graph;
 * the columns are the ranks of the final graph (``AlignmentTable``).
 
-Where CollateX's result would depend on which of its dictionary entries was
+Where CollateX's result depends on which of its dictionary entries was
 written last (the path aligns a token with a rank where two vertices have its
-key: which one CollateX took hangs on the order of its suffix array),
-:func:`align` answers None and the caller asks CollateX itself. The scores
-do not depend on it, only the vertex taken, so any other path is exact. ``tests/test_editgraph.py`` checks equality against CollateX
+key), the scores do not change, only the vertex taken: :class:`_TokenIndex`
+then walks CollateX's suffix-array blocks in CollateX's order to find it.
+:func:`align` answers None only where CollateX itself would fail (a match
+with no vertex), and the caller then asks the package.
+``tests/test_editgraph.py`` checks equality against CollateX
 on the shipped sets, Darwin's windows and generated witnesses with heavy
 repetition.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 Columns = list[dict[str, int]]
 
@@ -50,7 +52,7 @@ _UL, _LEFT, _UP, _MATCH = 0, 1, 2, 4
 
 
 def align(keys: Mapping[str, Sequence[str]]) -> Columns | None:
-    """CollateX's columns for these witnesses (in the order given), or None where it is ambiguous.
+    """CollateX's columns for these witnesses (in the order given), or None where CollateX would fail.
 
     Each column maps a siglum to the index of its token there. Witnesses without
     tokens are left out, as :func:`collate.align.align_collatex` leaves them out.
@@ -78,9 +80,17 @@ def align(keys: Mapping[str, Sequence[str]]) -> Columns | None:
         paths.append(path)
 
     merge(present[0][1], {})
-    for _, seq in present[1:]:
+    index: _TokenIndex | None = None
+    for k, (_, seq) in enumerate(present[1:], start=1):
         rank = _ranks(successors)
-        aligned = _align_witness(seq, vertex_key, rank)
+
+        def cube(k: int = k, rank: list[int] = rank) -> dict[tuple[int, int], int] | None:
+            nonlocal index
+            if index is None:
+                index = _TokenIndex([seq for _, seq in present])
+            return index.cube(k, paths, rank)
+
+        aligned = _align_witness(seq, vertex_key, rank, cube)
         if aligned is None:
             return None
         merge(seq, aligned)
@@ -112,7 +122,10 @@ def _ranks(successors: list[set[int]]) -> list[int]:
     return rank
 
 
-def _align_witness(seq: Sequence[str], vertex_key: list[str], rank: list[int]) -> dict[int, int] | None:
+def _align_witness(
+    seq: Sequence[str], vertex_key: list[str], rank: list[int],
+    cube: Callable[[], dict[tuple[int, int], int] | None],
+) -> dict[int, int] | None:
     """Token index -> vertex for one witness against the graph: CollateX's table and its trace back."""
     width = rank[END]  # columns 0 .. rank of the end vertex - 1, as CollateX's table
     at_rank: dict[str, dict[int, int]] = {}  # key -> rank -> vertex
@@ -156,13 +169,19 @@ def _align_witness(seq: Sequence[str], vertex_key: list[str], rank: list[int]) -
 
     aligned: dict[int, int] = {}
     taken: set[int] = set()
+    written: dict[tuple[int, int], int] | None = None
     x, y = width - 1, len(seq)
     while x or y:
         step = how[y][x]
         if step & _MATCH:
             if ambiguous and (seq[y - 1], x) in ambiguous:
-                return None  # which vertex CollateX matched hangs on the order it filled a dictionary in
-            vertex = matches[y - 1][x]
+                # two vertices of this rank have the key: CollateX keeps the one it wrote last
+                written = written if written is not None else cube()
+                if written is None or (y - 1, x) not in written:
+                    return None
+                vertex = written[y - 1, x]
+            else:
+                vertex = matches[y - 1][x]
             if vertex not in taken:
                 aligned[y - 1] = vertex
                 taken.add(vertex)
@@ -174,3 +193,86 @@ def _align_witness(seq: Sequence[str], vertex_key: list[str], rank: list[int]) -
         else:
             y -= 1
     return aligned
+
+
+class _TokenIndex:
+    """CollateX's ``TokenIndex`` and ``MatchCube``, for the rare window whose answer depends on them.
+
+    Where two vertices of one rank have a token's key, CollateX's match for
+    (token, rank) is whichever its ``MatchCube`` wrote last, walking the blocks
+    of its token index (LCP intervals of a suffix array over all witnesses'
+    keys, ``$0``, ``$1``… between witnesses) in the order it made them. The same
+    walk is made here, over the same suffix array (suffixes sorted by their keys'
+    ranks in sorted order, as ``linsuffarr`` with ``UNIT_BYTE`` sorts them).
+    """
+
+    def __init__(self, witnesses: Sequence[Sequence[str]]) -> None:
+        strings: list[str] = []
+        self.starts: list[int] = []
+        for n, seq in enumerate(witnesses):
+            self.starts.append(len(strings))
+            strings.extend(seq)
+            strings.append(f"${n}")
+        strings.pop()
+        ids = {key: n for n, key in enumerate(sorted(set(strings)), start=1)}
+        coded = [ids[key] for key in strings]
+        self.suffixes = sorted(range(len(coded)), key=lambda i: coded[i:])
+        lcp = [0] * len(coded)
+        for n in range(1, len(coded)):
+            a, b, same = self.suffixes[n - 1], self.suffixes[n], 0
+            while a + same < len(coded) and b + same < len(coded) and coded[a + same] == coded[b + same]:
+                same += 1
+            lcp[n] = same
+        self.blocks = _lcp_intervals(lcp)
+        self.witness_of = [0] * len(coded)
+        for n, start in enumerate(self.starts):
+            end = self.starts[n + 1] if n + 1 < len(self.starts) else len(coded)
+            self.witness_of[start:end] = [n] * (end - start)
+        # each witness's block instances, in the order CollateX lists them
+        self.instances: dict[int, list[tuple[int, int]]] = {}
+        for b, (first, last, _) in enumerate(self.blocks):
+            for i in range(first, last + 1):
+                self.instances.setdefault(self.witness_of[self.suffixes[i]], []).append((self.suffixes[i], b))
+
+    def cube(self, k: int, paths: list[list[int]], rank: list[int]) -> dict[tuple[int, int], int] | None:
+        """(token of witness ``k``, rank) -> the vertex CollateX's MatchCube holds there last."""
+        start = self.starts[k]
+        vertex_of: dict[int, int] = {}
+        for n, path in enumerate(paths[:k]):
+            for j, vertex in enumerate(path):
+                vertex_of[self.starts[n] + j] = vertex
+        written: dict[tuple[int, int], int] = {}
+        for token, b in self.instances.get(k, []):
+            first, last, length = self.blocks[b]
+            for i in range(first, last + 1):
+                graph_token = self.suffixes[i]
+                if graph_token >= start:
+                    continue
+                for offset in range(length):
+                    found = vertex_of.get(graph_token + offset)
+                    if found is None:
+                        return None  # CollateX itself would fail here
+                    written[token + offset - start, rank[found]] = found
+        return written
+
+
+def _lcp_intervals(lcp: list[int]) -> list[tuple[int, int, int]]:
+    """(first, last, length) of each block, as CollateX's ``split_lcp_array_into_intervals`` makes them."""
+    closed: list[tuple[int, int, int]] = []
+    open_: list[tuple[int, int]] = []  # (first, length)
+    previous = 0
+    for idx, value in enumerate(lcp):
+        if value > previous:
+            open_.append((idx - 1, value))
+            previous = value
+        elif value < previous:
+            while open_ and open_[-1][1] > value:
+                first, length = open_.pop()
+                closed.append((first, idx - 1, length))
+            if value > 0:
+                open_.append((closed[-1][0], value))
+            previous = value
+    for first, length in open_:
+        if length > 0:
+            closed.append((first, len(lcp) - 1, length))
+    return closed
