@@ -85,3 +85,13 @@ def test_a_changed_report_fails_with_a_diff(tmp_path: Path) -> None:
     assert "--- tests/goldens/goldens/a.json\n+++ a.json (now)\n" in message
     assert '@@ -1,3 +1,3 @@\n {\n- "x": 1\n+ "x": 2\n }\n' in message
     assert "pytest --update-goldens" in message
+
+
+def test_each_format_is_the_module_listed_under_it() -> None:
+    # the registries import a reporter when it is first asked for: the table must name the right module
+    for registry in (REPORTERS, CHECK_REPORTERS):
+        assert len(registry) == len(list(registry))
+        for name, reporter in registry.items():
+            assert reporter.FORMAT == name
+            assert callable(reporter.render)
+    assert all(REPORTERS[name].SUFFIX for name in REPORTERS)

@@ -13,7 +13,7 @@ import gc
 import logging
 import sys
 from collections.abc import Callable
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import BrokenExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -68,7 +68,7 @@ class CollateGroup(click.Group):
                              "(see 'Limits' in the README)") from None
         except RecursionError:
             raise InputError("collate: the input is nested too deeply to read (recursion limit reached)") from None
-        except BrokenProcessPool:
+        except BrokenExecutor:  # a process pool's (BrokenProcessPool): only pools of processes are used
             raise InputError("collate: a worker process died (out of memory, or killed); "
                              "run again with -j 1 to see which set") from None
         except KeyboardInterrupt:

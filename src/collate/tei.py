@@ -36,8 +36,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lxml import etree
-
 from .errors import WitnessError
 from .model import Deletion, Witness
 from .sources import SourceMap, display_path, line_starts, position, read_text
@@ -335,6 +333,8 @@ def apparatus_witness_text(document: bytes | str, siglum: str) -> str:
     not text. This is how the round trip is checked, and a way to get a witness
     back from an edition's apparatus.
     """
+    from lxml import etree  # here, not at the top: only the TEI export's readers need it
+
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     data = document.encode("utf-8") if isinstance(document, str) else document
     root = etree.fromstring(data, parser)

@@ -15,9 +15,11 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from types import FrameType
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 T = TypeVar("T")
 
@@ -38,7 +40,13 @@ def _install() -> None:
 
 
 def process_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool whose workers go quietly on Ctrl-C (see the module's docstring)."""
+    """A pool whose workers go quietly on Ctrl-C (see the module's docstring).
+
+    ``concurrent.futures.process`` (and multiprocessing with it) is imported here, when
+    a pool is wanted: a run of one set in this process never pays for it.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
     return ProcessPoolExecutor(max_workers=workers, initializer=_install)
 
 

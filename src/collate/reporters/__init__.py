@@ -15,16 +15,16 @@ renamed over it, so a failure never leaves half a report (coverage.py's
 
 from __future__ import annotations
 
+import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar, cast
 
 from ..atomic import write_atomic
 from ..check import CheckResult
 from ..errors import ConfigError, OutputError
 from ..model import Collation
-from . import checkjson, checktext, collatex, github, html, json, junit, sarif, tei
 
 
 class Reporter(Protocol):
@@ -44,12 +44,39 @@ class CheckReporter(Protocol):
     def render(self, result: CheckResult, /) -> str: ...
 
 
-#: ``collate run --format``: every set report, by name
-REPORTERS: dict[str, Reporter] = {r.FORMAT: r for r in (json, html, tei, collatex)}
+R = TypeVar("R", Reporter, CheckReporter)
+
+
+class _Registry(Mapping[str, R], Generic[R]):
+    """Format name -> its reporter module, imported the first time it is asked for.
+
+    A table like any other (the names and modules are written here, in order), but
+    a run writing JSON and HTML does not import the TEI, JUnit or SARIF writers (lxml,
+    ElementTree: a tenth of a short run's start-up). tests/test_goldens.py checks
+    that each module's ``FORMAT`` is the name it is listed under.
+    """
+
+    def __init__(self, modules: dict[str, str]) -> None:
+        self._modules = modules
+
+    def __getitem__(self, name: str) -> R:
+        return cast(R, importlib.import_module(f"{__name__}.{self._modules[name]}"))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._modules)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+
+#: ``collate run --format``: every set report, by name (the module that writes it)
+REPORTERS: Mapping[str, Reporter] = _Registry[Reporter](
+    {"json": "json", "html": "html", "tei": "tei", "collatex": "collatex"})
 #: what ``collate run`` writes when no format is asked for
 DEFAULT_FORMATS: tuple[str, ...] = ("json", "html")
 #: ``collate check --format``: the first is the default
-CHECK_REPORTERS: dict[str, CheckReporter] = {r.FORMAT: r for r in (checktext, checkjson, github, junit, sarif)}
+CHECK_REPORTERS: Mapping[str, CheckReporter] = _Registry[CheckReporter](
+    {"text": "checktext", "json": "checkjson", "github": "github", "junit": "junit", "sarif": "sarif"})
 
 
 def reporters_for(formats: Sequence[str] | None) -> list[Reporter]:

@@ -30,6 +30,7 @@ import jinja2
 
 from ..model import CLASSES, STATUSES, Collation, GoneEntry, Reading, Variant
 from ..moves import leads, moved_words
+from ..usercache import cache_folder
 
 FORMAT = "html"
 SUFFIX = ".html"
@@ -569,17 +570,26 @@ def index_page_of_rows(rows_in: Sequence[IndexRow]) -> IndexPage:
 # --------------------------------------------------------------------------- rendering
 
 
+#: how the templates are read; part of the compiled templates' cache key (a change compiles them anew)
+_OPTIONS: dict[str, Any] = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True, "keep_trailing_newline": True}
+
+
 @cache
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
+    """The templates' environment, compiled templates kept in the user's cache.
+
+    Compiling ``set.html.j2`` to Python costs more than rendering a letter's
+    page; Jinja's own bytecode cache keeps the result, checked against the
+    template's source on every load, in a folder per Jinja version and options.
+    """
+    key = hashlib.blake2b(repr((jinja2.__version__, sorted(_OPTIONS.items()))).encode(), digest_size=6).hexdigest()
+    folder = cache_folder(f"templates-{key}")
+    return jinja2.Environment(
         loader=jinja2.PackageLoader("collate", "templates"),
-        autoescape=True,
         undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(folder)) if folder is not None else None,
+        **_OPTIONS,
     )
-    return env
 
 
 @cache
