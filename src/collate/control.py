@@ -39,6 +39,7 @@ from .loaders import load_any
 from .metrics import all_metrics
 from .model import Collation, Prepared, WitnessSet, WitnessSummary
 from .normalize import compile_rules, prepare_set
+from .positions import positions
 from .reporters import DEFAULT_FORMATS, reporters_for, write_output
 from .reporters.html import FORMAT as HTML
 from .reporters.html import IndexRow, index_row, render_index_rows
@@ -112,8 +113,9 @@ def collate_set(wset: WitnessSet, engine: str = DEFAULT_ENGINE) -> Collation:
     """Collate one set: the single function from witnesses to a :class:`Collation`."""
     aligned = align_set(wset, engine)
     prepared, columns = list(aligned.prepared), aligned.columns
+    walk = positions(prepared, columns) if len(prepared) > 1 and columns else None  # walked once, used twice
     if len(prepared) > 1:
-        variants = find_variants(prepared, columns, aligned.rules, wset.base)
+        variants = find_variants(prepared, columns, aligned.rules, wset.base, walk)
         metrics = all_metrics(prepared, columns)
     else:
         variants, metrics = [], ()
@@ -137,7 +139,7 @@ def collate_set(wset: WitnessSet, engine: str = DEFAULT_ENGINE) -> Collation:
         variants=tuple(variants),
         metrics=metrics,
         engine=engine,
-        table=alignment_table(prepared, columns),
+        table=alignment_table(prepared, columns, walk),
     )
 
 

@@ -30,19 +30,23 @@ def positions(prepared: Sequence[Prepared], columns: Columns) -> list[Position]:
     cols: list[dict[str, list[int]]] = [{} for _ in columns]
     for p in prepared:
         siglum = p.witness.siglum
-        seg_column = {}
+        # segment -> its column (align.conserve: each segment is in exactly one; a None left
+        # here would fail loudly below)
+        seg_column: list[int | None] = [None] * len(p.segments)
         for c, column in enumerate(columns):
-            if siglum in column:
-                seg_column[column[siglum]] = c
+            k = column.get(siglum)
+            if k is not None:
+                seg_column[k] = c
         covered = 0
-        for k, seg in enumerate(p.segments):
-            c = seg_column[k]
-            if covered < seg.start:
-                gaps[c].setdefault(siglum, []).extend(range(covered, seg.start))
-            cols[c][siglum] = list(range(seg.start, seg.end))
+        for seg, at in zip(p.segments, seg_column, strict=True):
+            assert at is not None
+            start = seg.start
+            if covered < start:  # a column holds one segment of a witness: its gap is set once
+                gaps[at][siglum] = list(range(covered, start))
+            cols[at][siglum] = list(range(start, seg.end))
             covered = seg.end
         if covered < len(p.tokens):
-            gaps[-1].setdefault(siglum, []).extend(range(covered, len(p.tokens)))
+            gaps[-1][siglum] = list(range(covered, len(p.tokens)))
     out: list[Position] = []
     for c in range(len(columns)):
         out.append((False, gaps[c]))
@@ -62,15 +66,27 @@ def texts_at(cells: dict[str, list[int]], by_siglum: dict[str, Prepared], rules:
           sigla: list[str]) -> dict[str, str]:
     """Each witness's text at one position.
 
-    Where every witness has the very same tokens (most places of a long text)
-    the text is worked out once: :func:`comparable` is the costly part of a book chapter.
+    A reading's text depends only on its tokens' signatures (:attr:`Prepared.signatures`):
+    the same tokens read the same wherever they stand, so each distinct run of tokens is
+    worked out once (:func:`comparable` is the costly part of a book chapter, and a
+    chapter is mostly the same few hundred words and marks).
     """
-    signatures = set()
+    texts = {}
     for s in sigla:
         p = by_siglum[s]
-        signatures.add(tuple((p.tokens[i].text, p.tokens[i].kind, p.tokens[i].space, p.roles[i])
-                             for i in cells.get(s, ())))
-        if len(signatures) > 1:
-            return {s: text_of(by_siglum[s], cells.get(s, ()), rules) for s in sigla}
-    first = text_of(by_siglum[sigla[0]], cells.get(sigla[0], ()), rules)
-    return dict.fromkeys(sigla, first)
+        indices = cells.get(s, ())
+        signature = p.signatures
+        key = tuple([signature[i] for i in indices])
+        text = _TEXTS.get((rules, key))
+        if text is None:
+            if len(_TEXTS) >= _TEXTS_KEPT:
+                _TEXTS.clear()
+            text = _TEXTS[rules, key] = text_of(p, indices, rules)
+        texts[s] = text
+    return texts
+
+
+#: (rules, token signatures) -> comparable text: texts_at's memory, across the places of a set
+_TEXTS: dict[tuple[Rules, tuple[tuple[str, str, str, str], ...]], str] = {}
+#: entries kept before the memory starts again (a long-running collate review collates many sets)
+_TEXTS_KEPT = 200_000

@@ -14,29 +14,33 @@ from collections.abc import Sequence
 
 from .align import Columns
 from .model import Prepared, TableRow, TableToken
-from .positions import positions
+from .positions import Position, positions
 
 
-def alignment_table(prepared: Sequence[Prepared], columns: Columns) -> tuple[TableRow, ...]:
-    """One row per witness (in ``prepared``'s order); a column none of them has a token in is left out."""
+def alignment_table(prepared: Sequence[Prepared], columns: Columns,
+                    walk: Sequence[Position] | None = None) -> tuple[TableRow, ...]:
+    """One row per witness (in ``prepared``'s order); a column none of them has a token in is left out.
+
+    ``walk`` is :func:`~collate.positions.positions` of the same alignment, when the caller
+    has it already (variant finding walks it too).
+    """
     sigla = [p.witness.siglum for p in prepared]
-    keys = {p.witness.siglum: {s.start: s.key for s in p.segments} for p in prepared}
-    by_siglum = {p.witness.siglum: p for p in prepared}
-    cells_by_column: list[dict[str, list[int]]]
+    # each token's table entry made once, in one pass over the witness (a chapter has 75,000)
+    entries: dict[str, list[TableToken]] = {}
+    for p in prepared:
+        keys = {s.start: s.key for s in p.segments}
+        entries[p.witness.siglum] = [TableToken(i, t.text + t.space, keys.get(i, t.text))
+                                     for i, t in enumerate(p.tokens)]
+    cells_by_column: Sequence[dict[str, list[int]]]
     if len(prepared) < 2 or not columns:
-        cells_by_column = [{s: [i]} for s, p in by_siglum.items() for i in range(len(p.tokens))]
+        cells_by_column = [{s: [i]} for s, row in entries.items() for i in range(len(row))]
     else:
-        cells_by_column = [cells for _, cells in positions(prepared, columns)]
+        cells_by_column = [cells for _, cells in (walk if walk is not None else positions(prepared, columns))]
     rows: dict[str, list[tuple[TableToken, ...] | None]] = {s: [] for s in sigla}
     for cells in cells_by_column:
-        if not any(cells.get(s) for s in sigla):
+        if not any(map(cells.get, sigla)):
             continue
         for s in sigla:
             indices = cells.get(s)
-            p = by_siglum[s]
-            rows[s].append(
-                tuple(TableToken(i, p.tokens[i].text + p.tokens[i].space, keys[s].get(i, p.tokens[i].text))
-                      for i in indices)
-                if indices else None
-            )
+            rows[s].append(tuple([entries[s][i] for i in indices]) if indices else None)
     return tuple(tuple(rows[s]) for s in sigla)

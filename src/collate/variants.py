@@ -18,7 +18,7 @@ from .classify import classify
 from .ids import unique_ids, variant_id
 from .model import Prepared, Reading, Token, Variant
 from .orthography import Orthography
-from .positions import positions
+from .positions import Position, positions
 from .readings import collapse, reading
 from .rewrites import join_rewrites
 from .rules import Rules
@@ -34,11 +34,16 @@ def find_variants(
     columns: Columns,
     rules: Rules,
     base: str,
+    walk: Sequence[Position] | None = None,
 ) -> list[Variant]:
-    """Every variation unit of an aligned set, in the order of the text."""
+    """Every variation unit of an aligned set, in the order of the text.
+
+    ``walk`` is :func:`positions` of the same alignment, when the caller has it already
+    (the alignment table walks it too).
+    """
     by_siglum = {p.witness.siglum: p for p in prepared}
     sigla = [p.witness.siglum for p in prepared]
-    table = positions(prepared, columns)
+    table = list(walk) if walk is not None else positions(prepared, columns)
     units = join_rewrites(runs(table, by_siglum, rules, sigla), by_siglum, sigla, rules.language)
     starts = {s: line_starts(p.witness.text) for s, p in by_siglum.items()}
     orthography = Orthography.of_set(prepared, rules) if rules.orthography else None
