@@ -22,7 +22,7 @@ edition, a 1,000-word passage) are compared whole.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, combinations
 
@@ -66,15 +66,23 @@ def _distance(a: Sequence[object] | str, b: Sequence[object] | str, cuts: Sequen
     return total
 
 
-def _agreement(a: Prepared, b: Prepared, columns: Columns, seg_a: list[tuple[str, ...]],
-               seg_b: list[tuple[str, ...]]) -> tuple[float, list[tuple[int, int]]]:
-    """The share of places where both agree, and (token of a, token of b) amid each SYNC such places running."""
+def _agreement(a: Prepared, b: Prepared, columns: Columns, seg_a: Sequence[Hashable],
+               seg_b: Sequence[Hashable], at_a: Sequence[int | None] | None = None,
+               at_b: Sequence[int | None] | None = None) -> tuple[float, list[tuple[int, int]]]:
+    """The share of places where both agree, and (token of a, token of b) amid each SYNC such places running.
+
+    ``seg_a``/``seg_b`` stand for each segment's text (equal where the texts are); ``at_a``/``at_b``
+    are each column's segment of the witness (:meth:`_Texts.places`), when worked out already.
+    """
     sa, sb = a.witness.siglum, b.witness.siglum
     cuts: list[tuple[int, int]] = []
     run_start = shared = same = 0
     run: list[tuple[int, int]] = []
-    for column in columns:
-        ia, ib = column.get(sa), column.get(sb)
+    if at_a is None:
+        at_a = [column.get(sa) for column in columns]
+    if at_b is None:
+        at_b = [column.get(sb) for column in columns]
+    for ia, ib in zip(at_a, at_b, strict=True):
         if ia is None and ib is None:
             continue
         shared += 1
@@ -116,15 +124,26 @@ class _Texts:
     """What the metrics compare of one witness, worked out once for all its pairs."""
 
     prepared: Prepared
-    segments: list[tuple[str, ...]]
+    #: each segment's text as a number, the same for the same text in every witness of the set
+    segments: list[int]
     plain: str
     words: list[str]
     _offsets: list[int] | None = None
     _words_before: list[int] | None = None
+    _places: list[int | None] | None = None
 
     @classmethod
-    def of(cls, p: Prepared) -> _Texts:
-        return cls(p, _segment_texts(p), _plain(p), _words(p))
+    def of(cls, p: Prepared, numbers: dict[tuple[str, ...], int]) -> _Texts:
+        """``numbers``: segment text -> its number, shared by the witnesses compared."""
+        segments = [numbers.setdefault(text, len(numbers)) for text in _segment_texts(p)]
+        return cls(p, segments, _plain(p), _words(p))
+
+    def places(self, columns: Columns) -> list[int | None]:
+        """Each column's segment of this witness (None: it has none there)."""
+        if self._places is None:
+            siglum = self.prepared.witness.siglum
+            self._places = [column.get(siglum) for column in columns]
+        return self._places
 
     def offsets(self) -> list[int]:
         if self._offsets is None:
@@ -141,10 +160,11 @@ def pair_metrics(
     a: Prepared, b: Prepared, columns: Columns, texts: dict[str, _Texts] | None = None,
 ) -> PairMetrics:
     sa, sb = a.witness.siglum, b.witness.siglum
-    ta = texts[sa] if texts else _Texts.of(a)
-    tb = texts[sb] if texts else _Texts.of(b)
-    seg_a, seg_b = ta.segments, tb.segments
-    agreement, sync = _agreement(a, b, columns, seg_a, seg_b)
+    if texts is None:
+        numbers: dict[tuple[str, ...], int] = {}
+        texts = {sa: _Texts.of(a, numbers), sb: _Texts.of(b, numbers)}
+    ta, tb = texts[sa], texts[sb]
+    agreement, sync = _agreement(a, b, columns, ta.segments, tb.segments, ta.places(columns), tb.places(columns))
     if len(ta.plain) * len(tb.plain) <= EXACT:
         sync = []
     chars = [(ta.offsets()[i], tb.offsets()[j]) for i, j in sync]
@@ -156,5 +176,6 @@ def pair_metrics(
 
 def all_metrics(prepared: Sequence[Prepared], columns: Columns) -> tuple[PairMetrics, ...]:
     """Metrics for every pair of witnesses, in the set's order (base first)."""
-    texts = {p.witness.siglum: _Texts.of(p) for p in prepared}
+    numbers: dict[tuple[str, ...], int] = {}
+    texts = {p.witness.siglum: _Texts.of(p, numbers) for p in prepared}
     return tuple(pair_metrics(a, b, columns, texts) for a, b in combinations(prepared, 2))

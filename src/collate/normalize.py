@@ -566,15 +566,18 @@ def join_word_division(prepared: Sequence[Prepared], rules: Rules) -> list[Prepa
         seg_keys = [s.key for s in segs]
         result: list[Segment] = []
         i = 0
-        while i < len(segs):
+        count = len(segs)
+        while i < count:
             joined = None
-            for n in (3, 2):
-                if i + n > len(segs):
-                    continue
+            two = three = None  # the keys of this segment joined with the next one and two
+            if i + 1 < count:
+                two = seg_keys[i] + seg_keys[i + 1]
+                if i + 2 < count:
+                    three = two + seg_keys[i + 2]
+            for n, key in ((3, three), (2, two)):
                 # the cheap test first: a book chapter has ~70,000 places to try, and
                 # almost no joined key is a word of any witness
-                key = "".join(seg_keys[i:i + n])
-                if key not in owners:
+                if key is None or key not in owners:
                     continue
                 having = [o for o in owners[key] if o != w]
                 group = segs[i:i + n]
