@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT.parent / "shared" / "corpora"
 DARWIN = CORPORA / "darwin-origin-ch1"
 WHITMAN = CORPORA / "juxta-whitman-leaves"
+PATER = CORPORA / "juxta-pater-leonardo"
 KALININ = ROOT / "witnesses" / "1933-10-10-roosevelt-to-kalinin"
 
 # Darwin, ch. 1, 1872, the opening of the paragraph on the effects of habit (real)
@@ -179,6 +180,27 @@ def test_an_ocr_set_keeps_a_word_with_a_mark_misread_inside_it_whole() -> None:
         ("substitution", ("punctuation",), False, {"OCR": "inher»ited", "GT": "inherited"}),
         ("substitution", ("punctuation",), False, {"OCR": "flow,ering", "GT": "flowering"}),
     ]
+
+
+@needs_corpora
+def test_pater_names_spelt_by_ear_are_spelling_and_an_ocr_set_keeps_them_apart() -> None:
+    # Pater 1873 "Raffaelle" / 1910 "Raphael": four letters apart, one sound (Metaphone RFL),
+    # and the dictionaries know one form only; "Lionardo" / "Leonardo" is near as it is
+    texts = {"1873": paragraph(PATER / "1873.txt", 27), "1910": paragraph(PATER / "1910.txt", 29)}
+    found = classes_of(texts)
+    assert ("substitution", ("spelling",), False, {"1873": "Raffaelle", "1910": "Raphael"}) in found
+    assert ("substitution", ("spelling",), False, {"1873": "Lionardo's", "1910": "Leonardo's"}) in found
+    # an OCR set's non-words are misreadings, names too
+    ocr = classes_of(texts, ocr=True)
+    assert ("substitution", (), True, {"1873": "Raffaelle", "1910": "Raphael"}) in ocr
+
+
+def test_two_words_that_sound_alike_stay_two_words() -> None:
+    # synthetic: Darwin's sentence with a capitalised word; the dictionaries know both forms,
+    # or neither (two unknown names), so sounding alike does not make them one word
+    for old, new in (("Knight", "Night"), ("Raffaello", "Rafaelo")):
+        found = classes_of({"A": f"{old} said: {HABIT}", "B": f"{new} said: {HABIT}"})
+        assert found == [("substitution", (), True, {"A": old, "B": new})]
 
 
 def test_near_identical_is_a_small_edit_for_the_length() -> None:

@@ -13,7 +13,12 @@ are one word spelt two ways (an accidental) when
   set's language (a dictionary accepts it, or every witness of the set writes
   it somewhere): ``dissapointed``/``disappointed``, ``Thür``/``Tür``,
   ``étoit``/``était``. Off in an OCR set (``ocr = true``), whose non-words are
-  misreadings, and never for two forms that are both unknown;
+  misreadings, and never for two forms that are both unknown. A proper name
+  (both forms capitalised) is near when it sounds the same -- the same
+  Metaphone key, in English -- however far apart the letters are: names are
+  spelt by ear and transliterated (``Raffaelle``/``Raphael``, ``ff`` for
+  ``ph``, a letter doubled, a final ``e``), which an edit distance counts as
+  four changes in seven letters;
 * **variant spelling** (``variant-spelling``): both are words, but the
   language's standard dictionaries divide them, one accepting a form another
   lacks: ``colour``/``color``, ``connexion``/``connection``, ``shew``/``show``
@@ -27,7 +32,8 @@ is left to ``punctuation``, one only in hyphens to ``word-division``.
 
 *Near-identical* is an optimal-string-alignment distance of at most 1 for
 forms of up to 4 letters, 2 up to 9, 3 beyond (``till``/``until`` and
-``own``/``old`` are not near at all).
+``own``/``old`` are not near at all), or, for two capitalised forms one of
+which the dictionaries lack (the misspelling rule's case only), one Metaphone key.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ from functools import lru_cache
 from itertools import combinations
 
 import regex
+from jellyfish import metaphone
 from rapidfuzz.distance import OSA
 
 from .lexicon import accepted_by
@@ -139,15 +146,37 @@ def _judge(a: str, b: str, a_in_set: bool, b_in_set: bool, rules: Rules) -> str 
                         and _judge(restored, full, False, full_in_set, rules) is not None):
                     return "elision"
         return None
-    if not near(fa, fb):
-        return None
     in_a, in_b = accepted_by(a, language), accepted_by(b, language)
+    if not near(fa, fb):
+        # a name spelt by ear: the dictionaries know one form only (the set's own
+        # words aside: "Raffaelle du Fresne" stands in both witnesses of Pater's set)
+        alike = rules.misspelling and bool(in_a) != bool(in_b) and _names_alike(a, b, language)
+        return "misspelling" if alike else None
     known_a, known_b = bool(in_a) or a_in_set, bool(in_b) or b_in_set
     if known_a != known_b:
         return "misspelling" if rules.misspelling else None
     if rules.variant_spelling and in_a and in_b and in_a != in_b:
         return "variant"
     return None
+
+
+def _names_alike(a: str, b: str, language: str) -> bool:
+    """Two capitalised forms that sound the same: one name spelt by ear (``Raffaelle``/``Raphael``).
+
+    Metaphone is a key of English pronunciation, so the rule is English's
+    alone. It only widens *near*, for the misspelling rule, and only when the
+    dictionaries know exactly one of the two forms (the set's own words do not
+    count here: a name one witness writes elsewhere for someone else, Pater's
+    "Raffaelle du Fresne", is not the dictionary's word): two words or two
+    unknown names that sound alike (``Knight``/``Night``) stay apart, and an
+    OCR set, where the rule is off, never gets one.
+    """
+    if language != "en" or not (a[:1].isupper() and b[:1].isupper()):
+        return False
+    if not (a.isalpha() and b.isalpha()):
+        return False
+    key = metaphone(a)
+    return bool(key) and key == metaphone(b)
 
 
 def _elided(short: str, full: str) -> bool:
