@@ -121,3 +121,81 @@ def test_the_same_words_moved_stay_a_transposition() -> None:
     readings = _readings(texts)
     assert not any("vary" in r["1859"] and "on an average" in r["1859"] for r in readings)
     assert {"1859": "vary", "1872": ""} in readings and {"1859": "", "1872": "vary"} in readings
+
+
+def paragraphs(edition: str, first: str, last: str) -> str:
+    """The paragraphs of one edition from the one that contains ``first`` to the one that contains ``last``."""
+    text = (DARWIN / f"{edition}.txt").read_text(encoding="utf-8").split("\n\n")
+    start = next(n for n, p in enumerate(text) if first in p)
+    end = next(n for n, p in enumerate(text) if last in p)
+    return "\n\n".join(text[start : end + 1])
+
+
+def test_the_1869_rewrite_of_five_sentences_is_one_variant_to_its_sentences_end() -> None:
+    """Darwin 1859 "It has been disputed … conditions of life." / 1869 "As far as I am able … surrounding conditions."
+
+    The agreeing words inside ("act", "during", "monstrosities cannot be separated
+    by any", "from", "variations.") are each shorter than the changes around them,
+    so the proportional rule folds them in; "in the ‸ conditions of life" /
+    "in the surrounding conditions" after it is the rest of the recast sentence
+    (the sentence-end rule): one unit, as the gold's p2.1.
+    """
+    texts = {"1859": paragraph("1859", "It has been disputed at what period"),
+             "1869": paragraphs("1869", "As far as I am able to judge", "in the surrounding conditions")}
+    variants = collate_texts(texts).variants
+    end = texts["1859"].index("conditions of life.") + len("conditions of life")
+    inside = [v for v in variants if v.readings["1859"].offset < end]
+    assert len(inside) == 1
+    (rewrite,) = inside
+    assert rewrite.kind == "substitution" and rewrite.substantive
+    assert rewrite.readings["1859"].text.startswith("It has been disputed at what period of life")
+    assert rewrite.readings["1859"].text.endswith("to the action of any change in the conditions of life")
+    assert rewrite.readings["1869"].text.startswith("As far as I am able to judge")
+    assert rewrite.readings["1869"].text.endswith("reproductive system is to very slight changes in the surrounding conditions")
+    # the next sentence's small changes stay their own variants
+    readings = [{s: r.text for s, r in v.readings.items()} for v in variants]
+    assert {"1859": "in the many cases", "1869": ""} in readings
+
+
+def test_a_short_clause_recast_around_one_agreeing_word_is_one_variant() -> None:
+    """Whitman 1855 "God comes a loving bedfellow and" / 1856 "the hugging and loving Bed-fellow".
+
+    "loving" (six letters, one word) is shorter than the changes on both sides
+    (fifteen and thirteen letters, three and two words): one unit. The rest of
+    the line ("sleeps at my side" agrees, then "all night and close on" /
+    "through the night, and withdraws at") is not folded in: "sleeps at my side"
+    outweighs the one-word change after it.
+    """
+    whitman = Path(__file__).resolve().parent.parent / "benchmarks" / "juxta-whitman-leaves"
+    lines = {e: next(line for line in (whitman / f"{e}.txt").read_text(encoding="utf-8").splitlines()
+                     if "sleeps at my side" in line) for e in ("1855", "1856")}
+    readings = _readings(lines)
+    assert {"1855": "God comes a loving bedfellow and", "1856": "the hugging and loving Bed-fellow"} in readings
+    assert {"1855": "all", "1856": "through the"} in readings
+
+
+def test_the_same_proportion_keeps_a_heavier_agreement_apart() -> None:
+    """Darwin 1859 "not quite regularly, and producing offspring not perfectly like" / 1869 "irregularly, … somewhat unlike".
+
+    ", and producing offspring" is as many words as the changes round it and
+    more letters: agreement an editor sees, two variants (the gold's p2.24, p2.25).
+    """
+    texts = {e: paragraph(e, "and producing offspring") for e in ("1859", "1869")}
+    readings = _readings(texts)
+    assert {"1859": "not quite regularly", "1869": "irregularly"} in readings
+
+
+def test_a_unit_stops_at_a_paragraph_end_every_witness_has() -> None:
+    """Darwin 1859 "… may not have existed in Egypt?" / 1866 "… at least the dog.": both end the paragraph.
+
+    The next paragraphs begin differently too ("The whole subject must, I think,"
+    / "The origin of most of our domestic animals will probably for ever"), and
+    the run of disagreement went on over the break; the paragraph end cuts it.
+    """
+    texts = {e: paragraphs(e, "Even if this latter fact" if e == "1859" else "But this only throws far backwards",
+                           "remain vague") for e in ("1859", "1866")}
+    variants = collate_texts(texts).variants
+    rewrite = next(v for v in variants if v.readings["1859"].text.startswith("Even if this latter fact"))
+    assert rewrite.readings["1859"].text.endswith("may not have existed in Egypt?")
+    assert rewrite.readings["1866"].text.endswith("domesticated at least the dog.")
+    assert any(v.readings["1859"].text.startswith("whole subject must") for v in variants)

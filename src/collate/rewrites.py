@@ -39,14 +39,11 @@ from functools import cache
 from pathlib import Path
 
 import msgpack
-import regex
 from rapidfuzz import fuzz
 
 from .model import Prepared
+from .units import PARAGRAPH as _PARAGRAPH
 from .units import Unit
-
-#: a blank line in the space after a token: a paragraph ends there
-_PARAGRAPH = regex.compile(r"\n[^\S\n]*\n")
 
 #: how many agreeing words (all light) a rewrite may swallow between two changes
 MAX_SEPARATOR = 3
@@ -70,16 +67,105 @@ def join_rewrites(units: list[Unit], by_siglum: dict[str, Prepared], sigla: list
 
     A stack, as ``diff_cleanupSemantic`` goes back to the previous equality
     after a merge: each unit is pushed, then joined with an earlier one for as
-    long as the rule allows, so a long rewrite folds up in one linear pass.
+    long as the rules allow, so a long rewrite folds up in one linear pass.
+    Each entry keeps the units the proportional rule (:func:`_semantic_partner`)
+    joined into it; when the stack is done, a join of small changes only --
+    none of :data:`MIN_LONG` words, one under :data:`MIN_SIDE` -- that no
+    longer rewrite took in is undone (the gold's rule 5: "the] a plant sets a
+    seed] will produce seeds" is two variants), while the same small changes
+    at the end of a rewrite ("in the ‸ conditions of life] in the surrounding
+    conditions ‸", after a page recast) are part of it.
+    """
+    out: list[tuple[Unit, list[Unit]]] = []
+    for unit in units:
+        out.append((unit, [unit]))
+        while not out[-1][0].opens_paragraph:
+            stack = [u for u, _ in out]
+            k = _partner(stack, by_siglum, sigla, language)
+            if k is not None:
+                joined = _join(stack[k], stack[-1], sigla)
+                parts = [joined]
+            elif (k := _semantic_partner(stack, by_siglum, sigla)) is not None:
+                joined = _join(stack[k], stack[-1], sigla)
+                parts = [part for _, kept in out[k:] for part in kept]
+            else:
+                break
+            del out[k:]
+            out.append((joined, parts))
+    result: list[Unit] = []
+    for unit, parts in out:
+        sizes = [_size(part, by_siglum, sigla) for part in parts]
+        if len(parts) > 1 and max(sizes) < MIN_LONG and min(sizes) < MIN_SIDE:
+            result.extend(parts)
+        else:
+            result.append(unit)
+    return _sentence_tails(result, by_siglum, sigla)
+
+
+#: the marks that end a sentence
+SENTENCE_END = frozenset({".", "?", "!"})
+
+
+def _sentence_tails(units: list[Unit], by_siglum: dict[str, Prepared], sigla: list[str]) -> list[Unit]:
+    """Each rewrite run on to the end of its sentence over the small changes left there.
+
+    Darwin 1859 "… to the action of any change in the ‸ conditions of life."
+    against 1869 "… are to very slight changes in the surrounding conditions ‸.":
+    after a recast sentence (a unit of :data:`MAX_RECAST` words or more) the
+    same sentence may still differ in a word or two between agreeing ones,
+    too few for the proportional rule (one agreeing word against one added).
+    The gold's rule 4 draws the recast sentence "from its first to its last
+    difference" when no more agrees than differs there. So the changes after
+    a rewrite, up to the sentence's end (a ``.``, ``?`` or ``!`` every witness
+    has, agreeing) and never over a line or paragraph break, join it as far
+    as the changed words (in the witness that has most) are at least as many
+    as the agreeing words between. Only forwards, from the rewrite's end: a
+    change before a rewrite is in a sentence the rewrite may have ended
+    (Darwin 1869 "somewhat unlike their parents‸. I may add …": the added
+    sentence begins after "parents"), and is left to the other rules.
     """
     out: list[Unit] = []
-    for unit in units:
+    i = 0
+    while i < len(units):
+        unit = units[i]
+        best = None
+        if _size(unit, by_siglum, sigla) >= MAX_RECAST:
+            changed = agreeing = 0
+            for j in range(i + 1, len(units)):
+                between = _between(units[j - 1], units[j], by_siglum, sigla)
+                following = units[j]
+                if between is None or following.opens_paragraph or following.matched:
+                    break
+                agreeing += between
+                changed += _size(following, by_siglum, sigla)
+                if not _same_sides(unit, following, by_siglum, sigla):
+                    break
+                if changed >= agreeing:
+                    best = j
+        if best is not None:
+            unit = _join(unit, units[best], sigla)
+            i = best
         out.append(unit)
-        while (k := _partner(out, by_siglum, sigla, language)) is not None:
-            joined = _join(out[k], out[-1], sigla)
-            del out[k:]
-            out.append(joined)
+        i += 1
     return out
+
+
+def _between(left: Unit, right: Unit, by_siglum: dict[str, Prepared], sigla: list[str]) -> int | None:
+    """Agreeing words between two units inside one sentence and line, or None if a sentence or line ends there."""
+    most = 0
+    for s in sigla:
+        p = by_siglum[s]
+        first, end = left.after[s], _start(right, s)
+        words = 0
+        for i in range(max(first - 1, 0), end):
+            if i >= first and p.tokens[i].text in SENTENCE_END:
+                return None
+            if "\n" in p.tokens[i].space and (i >= first or left.tokens[s]):
+                return None
+            if i >= first and p.roles[i] == "word":
+                words += 1
+        most = max(most, words)
+    return most
 
 
 def _partner(out: list[Unit], by_siglum: dict[str, Prepared], sigla: list[str], language: str) -> int | None:
@@ -118,6 +204,62 @@ def _partner(out: list[Unit], by_siglum: dict[str, Prepared], sigla: list[str], 
         ):
             return k
     return None
+
+
+def _semantic_partner(out: list[Unit], by_siglum: dict[str, Prepared], sigla: list[str]) -> int | None:
+    """The unit the last one joins with by diff-match-patch's own proportion, or None.
+
+    ``diff_cleanupSemantic`` eliminates an equality no longer than the
+    changes on both sides of it (the longer of deletion and insertion on each
+    side) and cascades: the joined change is measured whole against the
+    equality before it. Here length is counted in words: an equality is kept
+    only when it outweighs a change next to it. A page-long rewrite loses
+    "monstrosities cannot be separated by any" and every "; whether]
+    uniformly" inside it; "God comes a loving bedfellow and] the hugging and
+    loving Bed-fellow" loses "loving". Two small changes stay apart (the
+    gold's rule 5): both must have :data:`MIN_SIDE` words, or one
+    :data:`MIN_LONG` -- "the] a plant sets a seed] will produce seeds" keeps
+    "plant", and a one-word change joins only a longer rewrite. The rules of
+    :func:`_partner` hold: no paragraph break between, the same witnesses
+    against the same others at both changes.
+    """
+    if len(out) < 2:
+        return None
+    left, right = out[-2], out[-1]
+    if left.matched or right.matched:
+        return None
+    gap = _gap(left, right, by_siglum, sigla)
+    if gap is None:
+        return None
+    words, chars = gap
+    left_size, right_size = _size(left, by_siglum, sigla), _size(right, by_siglum, sigla)
+    if words > min(left_size, right_size):
+        return None
+    if chars > min(_chars(left, by_siglum, sigla), _chars(right, by_siglum, sigla)):
+        return None
+    if not chars and min(left_size, right_size) < MIN_SIDE:
+        return None  # a word cut on purpose from a long stretch next to it (units.runs): "directly] direct"
+    if not _same_sides(left, right, by_siglum, sigla):
+        return None
+    return len(out) - 2
+
+
+def _chars(unit: Unit, by_siglum: dict[str, Prepared], sigla: list[str]) -> int:
+    """The unit's length in characters, in the witness whose reading is longest."""
+    return max(len(" ".join(by_siglum[s].tokens[i].text for i in unit.tokens[s])) for s in sigla)
+
+
+def _gap(left: Unit, right: Unit, by_siglum: dict[str, Prepared], sigla: list[str]) -> tuple[int, int] | None:
+    """Words and characters between two units (most in any witness), or None across a paragraph break."""
+    words = chars = 0
+    for s in sigla:
+        p = by_siglum[s]
+        first, end = left.after[s], _start(right, s)
+        if first < end and any(_PARAGRAPH.search(p.tokens[i].space) for i in range(max(first - 1, 0), end)):
+            return None
+        words = max(words, sum(1 for i in range(first, end) if p.roles[i] == "word"))
+        chars = max(chars, len(" ".join(p.tokens[i].text for i in range(first, end))))
+    return words, chars
 
 
 #: how alike (rapidfuzz ratio, 0-100) a word and its moved form must be: "doubt" / "doubted"
@@ -286,4 +428,5 @@ def _join(left: Unit, right: Unit, sigla: Sequence[str]) -> Unit:
     tokens = {
         s: [*left.tokens[s], *range(left.after[s], _start(right, s)), *right.tokens[s]] for s in sigla
     }
-    return Unit(tokens, dict(right.after), left.before_ctx, right.after_ctx, left.start)
+    return Unit(tokens, dict(right.after), left.before_ctx, right.after_ctx, left.start,
+                opens_paragraph=left.opens_paragraph)

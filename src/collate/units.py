@@ -9,8 +9,9 @@ around a long stretch only some witnesses have.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import regex
 from rapidfuzz import fuzz
 
 from .model import Prepared
@@ -34,6 +35,12 @@ class Unit:
     start: int  # position index, for ordering and reach
     #: every witness has the same word here, written differently ("United States" / "U. S.")
     matched: bool = False
+    #: the unit begins where every witness begins a paragraph: never joined to the one before
+    opens_paragraph: bool = field(default=False, kw_only=True)
+
+
+#: a blank line in the space after a token: a paragraph ends there
+PARAGRAPH = regex.compile(r"\n[^\S\n]*\n")
 
 
 #: a position that holds tokens: its index, is it a column, its cells and each witness's text
@@ -94,7 +101,36 @@ def runs(
     if current is not None:
         current.after = dict(cursor)
         units.append(current)
+    units = [piece for unit in units for piece in _at_paragraphs(unit, by_siglum, sigla)]
     return [u for u in (_trim(u, by_siglum, rules, sigla) for u in units) if u is not None]
+
+
+def _at_paragraphs(unit: Unit, by_siglum: dict[str, Prepared], sigla: list[str]) -> list[Unit]:
+    """The unit cut where every witness ends a paragraph inside it.
+
+    The paragraph is the frame an editor draws units in (the gold's rule 7: a
+    break is layout, and no unit runs from one paragraph into the next). When
+    the aligner matches words across the break -- Darwin's 1859 "Egypt?" and
+    1866's "dog." end a paragraph each, and the next paragraph's first
+    sentence changes too -- the run of disagreement goes on over it. Where
+    every witness has a break among the unit's tokens, the part before each
+    witness's first break is one unit and the rest another (cut again if every
+    witness still has one). A witness with nothing there, or with its break
+    elsewhere, keeps the unit whole: the break is not shared.
+    """
+    cuts: dict[str, int] = {}
+    for s in sigla:
+        p = by_siglum[s]
+        indices = unit.tokens[s]
+        found = next((n for n, i in enumerate(indices[:-1]) if PARAGRAPH.search(p.tokens[i].space)), None)
+        if found is None:
+            return [unit]
+        cuts[s] = found + 1
+    first = Unit({s: unit.tokens[s][: cuts[s]] for s in sigla},
+                 {s: unit.tokens[s][cuts[s]] for s in sigla}, unit.before_ctx, [], unit.start, unit.matched)
+    rest = Unit({s: unit.tokens[s][cuts[s]:] for s in sigla}, dict(unit.after), list(unit.before_ctx),
+                unit.after_ctx, unit.start, unit.matched, opens_paragraph=True)
+    return [first, *_at_paragraphs(rest, by_siglum, sigla)]
 
 
 #: tokens that text some witnesses lack must reach to be a variant of its own
