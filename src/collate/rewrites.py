@@ -76,24 +76,26 @@ def join_rewrites(units: list[Unit], by_siglum: dict[str, Prepared], sigla: list
     at the end of a rewrite ("in the ‸ conditions of life] in the surrounding
     conditions ‸", after a page recast) are part of it.
     """
-    out: list[tuple[Unit, list[Unit]]] = []
+    out: list[Unit] = []
+    joined_parts: list[list[Unit]] = []  # for each unit of ``out``, what the proportional rule joined in it
     for unit in units:
-        out.append((unit, [unit]))
-        while not out[-1][0].opens_paragraph:
-            stack = [u for u, _ in out]
-            k = _partner(stack, by_siglum, sigla, language)
+        out.append(unit)
+        joined_parts.append([unit])
+        while not out[-1].opens_paragraph:
+            k = _partner(out, by_siglum, sigla, language)
             if k is not None:
-                joined = _join(stack[k], stack[-1], sigla)
+                joined = _join(out[k], out[-1], sigla)
                 parts = [joined]
-            elif (k := _semantic_partner(stack, by_siglum, sigla)) is not None:
-                joined = _join(stack[k], stack[-1], sigla)
-                parts = [part for _, kept in out[k:] for part in kept]
+            elif (k := _semantic_partner(out, by_siglum, sigla)) is not None:
+                joined = _join(out[k], out[-1], sigla)
+                parts = [part for kept in joined_parts[k:] for part in kept]
             else:
                 break
-            del out[k:]
-            out.append((joined, parts))
+            del out[k:], joined_parts[k:]
+            out.append(joined)
+            joined_parts.append(parts)
     result: list[Unit] = []
-    for unit, parts in out:
+    for unit, parts in zip(out, joined_parts, strict=True):
         sizes = [_size(part, by_siglum, sigla) for part in parts]
         if len(parts) > 1 and max(sizes) < MIN_LONG and min(sizes) < MIN_SIDE:
             result.extend(parts)
@@ -228,13 +230,11 @@ def _semantic_partner(out: list[Unit], by_siglum: dict[str, Prepared], sigla: li
     left, right = out[-2], out[-1]
     if left.matched or right.matched:
         return None
-    gap = _gap(left, right, by_siglum, sigla)
+    left_size, right_size = _size(left, by_siglum, sigla), _size(right, by_siglum, sigla)
+    gap = _gap(left, right, by_siglum, sigla, min(left_size, right_size))
     if gap is None:
         return None
     words, chars = gap
-    left_size, right_size = _size(left, by_siglum, sigla), _size(right, by_siglum, sigla)
-    if words > min(left_size, right_size):
-        return None
     if chars > min(_chars(left, by_siglum, sigla), _chars(right, by_siglum, sigla)):
         return None
     if not chars and min(left_size, right_size) < MIN_SIDE:
@@ -245,19 +245,32 @@ def _semantic_partner(out: list[Unit], by_siglum: dict[str, Prepared], sigla: li
 
 
 def _chars(unit: Unit, by_siglum: dict[str, Prepared], sigla: list[str]) -> int:
-    """The unit's length in characters, in the witness whose reading is longest."""
-    return max(len(" ".join(by_siglum[s].tokens[i].text for i in unit.tokens[s])) for s in sigla)
+    """The unit's length in characters, in the witness whose reading is longest (computed once per unit)."""
+    size = unit.measures.get("chars")
+    if size is None:
+        size = unit.measures["chars"] = max(
+            len(" ".join(by_siglum[s].tokens[i].text for i in unit.tokens[s])) for s in sigla)
+    return size
 
 
-def _gap(left: Unit, right: Unit, by_siglum: dict[str, Prepared], sigla: list[str]) -> tuple[int, int] | None:
-    """Words and characters between two units (most in any witness), or None across a paragraph break."""
+def _gap(left: Unit, right: Unit, by_siglum: dict[str, Prepared], sigla: list[str],
+         most_words: int) -> tuple[int, int] | None:
+    """Words and characters between two units (most in any witness).
+
+    None across a paragraph break, or when more than ``most_words`` words stand there.
+    """
     words = chars = 0
     for s in sigla:
         p = by_siglum[s]
         first, end = left.after[s], _start(right, s)
+        if end - first > 2 * most_words + 2 and sum(
+                1 for i in range(first, end) if p.roles[i] == "word") > most_words:
+            return None
         if first < end and any(_PARAGRAPH.search(p.tokens[i].space) for i in range(max(first - 1, 0), end)):
             return None
         words = max(words, sum(1 for i in range(first, end) if p.roles[i] == "word"))
+        if words > most_words:
+            return None
         chars = max(chars, len(" ".join(p.tokens[i].text for i in range(first, end))))
     return words, chars
 
@@ -328,8 +341,12 @@ def _words(unit: Unit, prepared: Prepared, siglum: str) -> set[str]:
 
 
 def _size(unit: Unit, by_siglum: dict[str, Prepared], sigla: list[str]) -> int:
-    """Words in the unit, in the witness that has most."""
-    return max(sum(1 for i in unit.tokens[s] if by_siglum[s].roles[i] == "word") for s in sigla)
+    """Words in the unit, in the witness that has most (computed once per unit: a joined rewrite is long)."""
+    size = unit.measures.get("words")
+    if size is None:
+        size = unit.measures["words"] = max(
+            sum(1 for i in unit.tokens[s] if by_siglum[s].roles[i] == "word") for s in sigla)
+    return size
 
 
 def _start(unit: Unit, siglum: str) -> int:

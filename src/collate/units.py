@@ -37,6 +37,8 @@ class Unit:
     matched: bool = False
     #: the unit begins where every witness begins a paragraph: never joined to the one before
     opens_paragraph: bool = field(default=False, kw_only=True)
+    #: measures of the finished unit (its words, its letters), kept by :mod:`.rewrites` once computed
+    measures: dict[str, int] = field(default_factory=dict, kw_only=True, compare=False, repr=False)
 
 
 #: a blank line in the space after a token: a paragraph ends there
