@@ -468,8 +468,11 @@ def test_two_witnesses_with_nothing_in_common(tmp_path: Path, monkeypatch: pytes
 
     report = json.loads((tmp_path / "reports" / "s.json").read_text(encoding="utf-8"))
     assert tokens(report) == {"A": len(tokenize(" ".join(words))[1]), "B": len(tokenize(" ".join(others))[1])}
-    # unrelated text: many differences, which chance agreement on "the", "of" no longer cuts into hundreds
-    assert len(report["variants"]) > 10
+    # unrelated text: chance agreement ("the", "of", a comma) is shorter than the differences round
+    # it, so diff-match-patch's proportion (rewrites.py) folds it in, as diff_cleanupSemantic
+    # gives one deletion and one insertion for texts with nothing in common: one substitution
+    (variant,) = report["variants"]
+    assert variant["kind"] == "substitution" and variant["substantive"]
 
 
 def test_collatex_asked_for_on_long_witnesses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,6 +7,7 @@ from functools import lru_cache
 import regex
 from diff_match_patch import diff_match_patch
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel
 
 #: readings longer than this (characters, either side) are diffed word by word first
 LONG_DIFF = 100
@@ -14,6 +15,10 @@ LONG_DIFF = 100
 
 #: rapidfuzz ratio at which two runs of words are one text written differently
 ALIKE = 60
+
+#: the most work (tokens of both readings times the tokens that differ) a word diff may take;
+#: about a second of diff-match-patch in pure Python
+WORD_DIFF_BUDGET = 10_000_000
 
 _WORD = regex.compile(r"\s+|\w+|[^\w\s]")
 
@@ -44,7 +49,15 @@ def _word_diff(dmp: diff_match_patch, a: str, b: str) -> list[tuple[int, str]]:
             out.append(chr(index[word]))
         return "".join(out)
 
-    coarse = dmp.diff_main(encode(a), encode(b), False)
+    coarse_a, coarse_b = encode(a), encode(b)
+    # diff-match-patch's bisection costs (length of both) x (tokens that differ): two long
+    # readings with little in common (a wrong file against the right one: five thousand
+    # words each) would take a minute, for a diff that shows them replaced whole anyway;
+    # rapidfuzz counts the differing tokens (the same shortest edit script) in C++ first
+    differing = Indel.distance(coarse_a, coarse_b)
+    if (len(coarse_a) + len(coarse_b)) * differing > WORD_DIFF_BUDGET:
+        return [(dmp.DIFF_DELETE, a), (dmp.DIFF_INSERT, b)]
+    coarse = dmp.diff_main(coarse_a, coarse_b, False)
     dmp.diff_charsToLines(coarse, words)
     dmp.diff_cleanupSemantic(coarse)  # a lone "the" both keep does not cut a rewritten clause
     out: list[tuple[int, str]] = []

@@ -69,12 +69,12 @@ def join_rewrites(units: list[Unit], by_siglum: dict[str, Prepared], sigla: list
     after a merge: each unit is pushed, then joined with an earlier one for as
     long as the rules allow, so a long rewrite folds up in one linear pass.
     Each entry keeps the units the proportional rule (:func:`_semantic_partner`)
-    joined into it; when the stack is done, a join of small changes only --
-    none of :data:`MIN_LONG` words, one under :data:`MIN_SIDE` -- that no
-    longer rewrite took in is undone (the gold's rule 5: "the] a plant sets a
-    seed] will produce seeds" is two variants), while the same small changes
-    at the end of a rewrite ("in the ‸ conditions of life] in the surrounding
-    conditions ‸", after a page recast) are part of it.
+    joined into it; when the stack is done, a join that holds a change of a
+    single word and no rewrite (no part of :data:`MAX_RECAST` words) is
+    undone: a word changed beside a phrase is two variants (the gold's rule
+    5; "the] a plant sets a seed] will produce seeds", "equine] natural
+    species ‸ belonging to the same genus"), while a one-word change inside a
+    page-long rewrite ("; whether] uniformly") is part of it.
     """
     out: list[Unit] = []
     joined_parts: list[list[Unit]] = []  # for each unit of ``out``, what the proportional rule joined in it
@@ -97,7 +97,7 @@ def join_rewrites(units: list[Unit], by_siglum: dict[str, Prepared], sigla: list
     result: list[Unit] = []
     for unit, parts in zip(out, joined_parts, strict=True):
         sizes = [_size(part, by_siglum, sigla) for part in parts]
-        if len(parts) > 1 and max(sizes) < MIN_LONG and min(sizes) < MIN_SIDE:
+        if len(parts) > 1 and max(sizes) < MAX_RECAST and min(sizes) < MIN_SIDE:
             result.extend(parts)
         else:
             result.append(unit)
@@ -214,16 +214,22 @@ def _semantic_partner(out: list[Unit], by_siglum: dict[str, Prepared], sigla: li
     ``diff_cleanupSemantic`` eliminates an equality no longer than the
     changes on both sides of it (the longer of deletion and insertion on each
     side) and cascades: the joined change is measured whole against the
-    equality before it. Here length is counted in words: an equality is kept
-    only when it outweighs a change next to it. A page-long rewrite loses
-    "monstrosities cannot be separated by any" and every "; whether]
+    equality before it. Here an equality must be no longer than both changes
+    in words *and* in letters (the longest reading of each): it is kept when
+    it outweighs a change next to it by either measure. A page-long rewrite
+    loses "monstrosities cannot be separated by any" and every "; whether]
     uniformly" inside it; "God comes a loving bedfellow and] the hugging and
-    loving Bed-fellow" loses "loving". Two small changes stay apart (the
-    gold's rule 5): both must have :data:`MIN_SIDE` words, or one
-    :data:`MIN_LONG` -- "the] a plant sets a seed] will produce seeds" keeps
-    "plant", and a one-word change joins only a longer rewrite. The rules of
-    :func:`_partner` hold: no paragraph break between, the same witnesses
-    against the same others at both changes.
+    loving Bed-fellow" loses "loving" (one word, six letters, against three
+    and two words, fifteen and thirteen letters); ", and producing offspring"
+    stays between "not quite regularly] irregularly" and "not perfectly like]
+    somewhat unlike" (three words against three, but more letters), and
+    "on the monuments of Egypt" between "records, more especially] times," and
+    an added phrase (five words against three). :func:`join_rewrites` undoes
+    a join of small changes no rewrite took in. A word that touches a change
+    (no token between) was cut from it on purpose (:func:`.units.runs`: a
+    word written alike beside a long stretch some witnesses lack) and is not
+    joined again. The rules of :func:`_partner` hold: no paragraph break
+    between, the same witnesses against the same others at both changes.
     """
     if len(out) < 2:
         return None
