@@ -45,7 +45,6 @@ from functools import lru_cache
 from itertools import combinations
 
 import regex
-from jellyfish import metaphone
 from rapidfuzz.distance import OSA
 
 from .lexicon import accepted_by
@@ -175,6 +174,8 @@ def _names_alike(a: str, b: str, language: str) -> bool:
         return False
     if not (a.isalpha() and b.isalpha()):
         return False
+    from jellyfish import metaphone  # imported when a pair first needs it, as the dictionaries are
+
     key = metaphone(a)
     return bool(key) and key == metaphone(b)
 
