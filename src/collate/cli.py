@@ -21,7 +21,6 @@ import click
 
 from . import __version__
 from .check import summary
-from .cluster import DaskCluster
 from .config import config_for
 from .control import check_paths, diff_files, run_sets, sync_paths
 from .engines import ENGINES
@@ -33,6 +32,8 @@ from .workers import INTERRUPTED
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar  # what click.progressbar returns
+
+    from .cluster import DaskCluster
 
 log = logging.getLogger("collate")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -115,7 +116,11 @@ def _scheduler_option(function: F) -> F:
 
 
 def _remote(scheduler: str | None, jobs: int | None = None) -> DaskCluster | None:
-    return DaskCluster(scheduler, jobs) if scheduler is not None else None
+    if scheduler is None:
+        return None
+    from .cluster import DaskCluster  # only with --scheduler
+
+    return DaskCluster(scheduler, jobs)
 
 
 @cli.command()

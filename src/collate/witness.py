@@ -21,7 +21,6 @@ from .model import Witness, WitnessSet
 from .normalize import compile_rules
 from .rules import Rules
 from .sources import display_path, line_of, read_text
-from .tei import check_tei_options, read_tei_witness
 
 log = logging.getLogger("collate")
 
@@ -86,6 +85,8 @@ def load_set(folder: Path, config: Config) -> WitnessSet:
     seen: dict[str, int] = {}
     tei = None
     if "tei" in data:  # how TEI witnesses are read ([tei] choice = [...]); see tei.py
+        from .tei import check_tei_options  # here: a set of plain-text witnesses never reads TEI
+
         tei = check_tei_options(data["tei"], shown, line_of(raw, "[tei]"))
     for n, entry in enumerate(entries, 1):
         witnesses.append(_witness(folder, entry, n, raw, shown, seen, tei))
@@ -225,6 +226,8 @@ def read_witness(
     shown = display_path(path)
     fmt = fmt or ("tei" if path.suffix.lower() == ".xml" else "text")
     if fmt == "tei":
+        from .tei import read_tei_witness
+
         return read_tei_witness(path, siglum, label, source, shown, options)
     if fmt != "text":
         raise WitnessError(f"unknown witness format {fmt!r} (known: text, tei)", shown)

@@ -24,9 +24,9 @@ The witnesses are listed base first, as in every collate report.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from .. import jsontext
 from ..model import Collation, TableToken
 
 FORMAT = "collatex"
@@ -50,4 +50,4 @@ def table(c: Collation) -> dict[str, Any]:
 
 
 def render(c: Collation) -> str:
-    return json.dumps(table(c), ensure_ascii=False, indent=1) + "\n"
+    return jsontext.dumps(table(c), indent=1) + "\n"

@@ -14,10 +14,9 @@ fields may be added without a change.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from .. import __version__
+from .. import __version__, jsontext
 from ..model import Collation, Variant
 from ..moves import leads, moved_words
 
@@ -89,4 +88,4 @@ def report_dict(c: Collation) -> dict[str, Any]:
 
 
 def render(c: Collation) -> str:
-    return json.dumps(report_dict(c), ensure_ascii=False, indent=1) + "\n"
+    return jsontext.dumps(report_dict(c), indent=1) + "\n"
