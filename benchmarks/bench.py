@@ -14,6 +14,8 @@ Prints, from one run:
 * three witnesses of ~1,000 words: the ratio of the two engines;
 * a typical letter (three witnesses of ~400 words): the anchored engine's alignment time;
 * Darwin's chapter in six editions through the whole ``collate run`` (JSON and HTML);
+* the aligner alone: collate.editgraph against CollateX on the windows the anchored engine
+  makes of Darwin's, Pater's and Whitman's sets (the same columns, and how much faster);
 * 1,000 small sets: a first ``collate run -j 2`` and a second one over the unchanged sets;
 * 2,000 small sets: ``-j 2`` against ``--scheduler`` with two single-threaded Dask workers on
   this machine (the overhead per set), and how that scales on paper to 1,000,000 sets;
@@ -45,7 +47,7 @@ HERE = Path(__file__).resolve().parent
 DARWIN = HERE / "darwin-origin-ch1"
 ORDER = ["1859", "1872", "1866", "1860", "1869", "1861"]
 ONLY_LATE = {1, 2, 4, 45}  # paragraphs (of 47) that only 1869 and 1872 have
-PARTS = ["limits", "table", "thousand", "letter", "darwin", "many", "dask"]
+PARTS = ["limits", "table", "thousand", "letter", "darwin", "windows", "many", "dask"]
 LETTER = HERE.parent / "witnesses" / "1933-11-23-roosevelt-to-litvinov" / "app.txt"
 
 
@@ -491,6 +493,52 @@ def limits(tmp: Path, cap: float, memory_mb: int) -> None:
     print()
 
 
+def windows() -> None:
+    """The aligner alone: collate.editgraph against CollateX on the very windows the anchored engine makes.
+
+    The windows of Darwin's chapter (six editions) and of Pater's and Whitman's sets are
+    caught as the anchored engine hands them over, then each is aligned by both, in this
+    process, CollateX's package imported beforehand (its import is not counted). Both must
+    give the same columns; the ratio is the point of collate.editgraph.
+    """
+    import collate.align as align_module
+    import collate.anchored as anchored
+    from collate import editgraph
+    from collate.config import Config
+    from collate.control import collate_paths
+
+    print("The aligner alone, on the windows the anchored engine makes (collate.editgraph against "
+          "CollateX's package, same process, same windows):\n")
+    print(f"{'set':<28} | {'windows':>7} | {'cells':>9} | {'editgraph':>9} | {'CollateX':>9} | ratio | goal")
+    print("-" * 96)
+    real = align_module.align_window
+    for folder in (DARWIN, HERE / "juxta-pater-leonardo", HERE / "juxta-whitman-leaves"):
+        seen: list[dict[str, list[str]]] = []
+
+        def spy(keys: dict[str, list[str]], max_cells: float | None = None,
+                seen: list[dict[str, list[str]]] = seen) -> list[dict[str, int]]:
+            seen.append(dict(sorted((s, list(k)) for s, k in keys.items() if k)))
+            return real(keys, max_cells)
+
+        anchored.align_window = spy
+        try:
+            collate_paths([folder], Config())
+        finally:
+            anchored.align_window = real
+        align_module._collatex_table(seen[0])  # CollateX imported and warmed up outside the timing
+        start = time.perf_counter()
+        mine = [editgraph.align(keys) for keys in seen]
+        ours = time.perf_counter() - start
+        start = time.perf_counter()
+        theirs = [align_module._collatex_table(keys) for keys in seen]
+        alone = time.perf_counter() - start
+        same = "" if mine == theirs else " (DIFFERENT COLUMNS)"
+        cells = sum(align_module.collatex_cells(keys) for keys in seen)
+        print(f"{folder.name:<28} | {len(seen):7,} | {cells:9,} | {ours:8.3f}s | {alone:8.3f}s | "
+              f"{alone / ours:4.0f}x | same columns, >= 10x{same}")
+    print()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="a small table and 100 sets (about a minute)")
@@ -528,6 +576,8 @@ def main() -> None:
     try:
         if "darwin" in args.parts:
             darwin_run(tmp)
+        if "windows" in args.parts:
+            windows()
         if "many" in args.parts:
             many_sets(tmp, args.sets or (100 if args.quick else 1000), args.jobs)
         if "dask" in args.parts:
