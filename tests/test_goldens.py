@@ -95,3 +95,5 @@ def test_each_format_is_the_module_listed_under_it() -> None:
             assert reporter.FORMAT == name
             assert callable(reporter.render)
     assert all(REPORTERS[name].SUFFIX for name in REPORTERS)
+    # a set is collated without its alignment table unless a report asked for reads it
+    assert [name for name in REPORTERS if REPORTERS[name].TABLE] == ["collatex"]

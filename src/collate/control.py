@@ -109,8 +109,13 @@ def align_set(wset: WitnessSet, engine: str = DEFAULT_ENGINE) -> Alignment:
     return Alignment(prepared, columns, rules)
 
 
-def collate_set(wset: WitnessSet, engine: str = DEFAULT_ENGINE) -> Collation:
-    """Collate one set: the single function from witnesses to a :class:`Collation`."""
+def collate_set(wset: WitnessSet, engine: str = DEFAULT_ENGINE, table: bool = True) -> Collation:
+    """Collate one set: the single function from witnesses to a :class:`Collation`.
+
+    ``table=False`` leaves the alignment table out (``Collation.table`` empty): only a
+    report that shows the whole table reads it (:attr:`Reporter.TABLE`), and a chapter's
+    table costs more to build than its JSON report.
+    """
     aligned = align_set(wset, engine)
     prepared, columns = list(aligned.prepared), aligned.columns
     walk = positions(prepared, columns) if len(prepared) > 1 and columns else None  # walked once, used twice
@@ -139,7 +144,7 @@ def collate_set(wset: WitnessSet, engine: str = DEFAULT_ENGINE) -> Collation:
         variants=tuple(variants),
         metrics=metrics,
         engine=engine,
-        table=alignment_table(prepared, columns, walk),
+        table=alignment_table(prepared, columns, walk) if table else (),
     )
 
 
@@ -289,10 +294,11 @@ def render_set(wset: WitnessSet, engine: str, formats: Sequence[str], apparatus:
     a ``-j`` worker or a Dask worker on another machine (:mod:`collate.cluster`),
     and the reports are the same bytes wherever it ran.
     """
-    collation = collate_set(wset, engine)
+    reporters = reporters_for(formats)
+    collation = collate_set(wset, engine, table=any(r.TABLE for r in reporters))
     if apparatus is not None:
         collation = annotate(collation, *apparatus)
-    reports = tuple((f"{collation.name}{r.SUFFIX}", r.render(collation)) for r in reporters_for(formats))
+    reports = tuple((f"{collation.name}{r.SUFFIX}", r.render(collation)) for r in reporters)
     row = index_row(collation) if HTML in formats else None
     return RenderedSet(SetRun(collation.name, summary(collation), True, row), reports)
 
@@ -405,7 +411,7 @@ def _collate(paths: Sequence[Path], config: Config, engine: str | None, remote: 
     sets = load_sets(paths, config)
     if remote is not None:
         return remote.collate_sets(sets, engine or config.engine)
-    return [collate_set(s, engine or config.engine) for s in sets]
+    return [collate_set(s, engine or config.engine, table=False) for s in sets]  # judged or synced, not shown
 
 
 def _has_apparatus(c: Collation) -> bool:

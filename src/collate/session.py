@@ -150,7 +150,7 @@ class Session:
         self._read_memo: dict[tuple[Path, str], dict[str, Entry]] = {}
         self._sets: dict[str, _Set] = {}
         for wset in load_sets(paths, config):  # two sets of one name are refused there
-            self._sets[wset.name] = _Set(wset, collate_set(wset, self.engine), _inputs(wset))
+            self._sets[wset.name] = _Set(wset, collate_set(wset, self.engine, table=False), _inputs(wset))
         for name in self._sets:  # every apparatus file checked before the server starts
             self.current(name)
 
@@ -167,7 +167,7 @@ class Session:
             # a witness or set.toml was edited: collate the set again (an edit that breaks it is a 409)
             try:
                 (wset,) = load_sets([found.wset.manifest.parent], self.config)
-                found.collation = collate_set(wset, self.engine)
+                found.collation = collate_set(wset, self.engine, table=False)
             except CollateError as exc:
                 raise Conflict(f"set {name} cannot be collated as it is on disk now: {exc}") from None
             found.wset, found.inputs = wset, inputs

@@ -32,6 +32,9 @@ class Reporter(Protocol):
 
     FORMAT: str
     SUFFIX: str
+    #: whether it reads the alignment table (``Collation.table``), which a set is collated
+    #: without when no report asked for reads it (a book's table is ~75,000 entries)
+    TABLE: bool
 
     def render(self, c: Collation, /) -> str: ...
 

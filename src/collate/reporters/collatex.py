@@ -31,6 +31,7 @@ from ..model import Collation, TableToken
 
 FORMAT = "collatex"
 SUFFIX = ".collatex.json"
+TABLE = True
 
 
 def _token(siglum: str, token: TableToken) -> dict[str, Any]:

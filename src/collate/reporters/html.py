@@ -34,6 +34,7 @@ from ..usercache import cache_folder
 
 FORMAT = "html"
 SUFFIX = ".html"
+TABLE = False
 
 #: Lemmas longer than this many words are shown as "first … last" in the
 #: apparatus line (the whole reading is in the synoptic view below it).

@@ -23,6 +23,7 @@ from ..moves import leads, moved_words
 FORMAT_VERSION = 1
 FORMAT = "json"
 SUFFIX = ".json"
+TABLE = False
 
 
 def variant_dict(v: Variant, decision: str = "") -> dict[str, Any]:

@@ -51,6 +51,7 @@ from ..model import CLASSES, STATUSES, Collation, Variant
 
 FORMAT = "tei"
 SUFFIX = ".xml"
+TABLE = False
 
 TEI = "http://www.tei-c.org/ns/1.0"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
