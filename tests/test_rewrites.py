@@ -199,3 +199,40 @@ def test_a_unit_stops_at_a_paragraph_end_every_witness_has() -> None:
     assert rewrite.readings["1859"].text.endswith("may not have existed in Egypt?")
     assert rewrite.readings["1866"].text.endswith("domesticated at least the dog.")
     assert any(v.readings["1859"].text.startswith("whole subject must") for v in variants)
+
+
+def test_a_rewrite_of_its_own_is_not_a_small_change_left_in_the_sentence() -> None:
+    """Darwin 1861 adds "for recently in certain parts of Spain … by careful selection:" before "in peacocks";
+    1869 adds "; but the goose seems to have a singularly inflexible organisation." and a new paragraph after
+    "distinct breeds".
+
+    The sentence-end rule runs a rewrite on over the *small* changes left in its
+    sentence; the 1869 addition is a rewrite of its own (hundreds of words), and
+    the 25 words every edition reads alike between ("in geese, from being
+    valuable only for two purposes, food and feathers, …") stay out of any
+    variant: they were one variant of 41 words against 406 before.
+    """
+    texts = {e: paragraph(e, "in peacocks, from not being very easily reared") for e in ("1859", "1861")}
+    texts["1869"] = paragraphs("1869", "in peacocks, from not being very easily reared",
+                               "Some authors have maintained that the amount of variation")
+    variants = collate_texts(texts).variants
+    agreed = "in geese, from being valuable only for two purposes, food and feathers"
+    assert not [v for v in variants if any(agreed in r.text for r in v.readings.values())]
+    assert any(v.readings["1859"].text == "" and v.readings["1861"].text.startswith("for recently in certain parts")
+               for v in variants)
+
+
+def test_changes_in_two_sentences_stay_apart_over_a_sentence_all_read_alike() -> None:
+    """Darwin 1859 "… as distinct parent-stocks? So it is in India. Even in the case of the domestic dogs …"
+    / 1872 "otherwise could they have been derived? So it is in India. Even in the case of the breeds …".
+
+    Between the two revisions every edition reads the end of one sentence, a
+    whole sentence and the start of the next: two variants, whatever their sizes.
+    """
+    texts = {e: paragraph(e, "So it is in India.") for e in EDITIONS}
+    readings = _readings(texts)
+    assert not [r for r in readings if any("So it is in India" in t for t in r.values())]
+    first = next(r for r in readings if r["1872"] == "otherwise could they have been derived")
+    assert first["1859"].endswith("as distinct parent-stocks")
+    assert any(r["1859"] == "domestic dogs of the whole" and r["1872"] == "breeds of the domestic dog throughout the"
+               for r in readings)

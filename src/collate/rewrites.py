@@ -138,6 +138,8 @@ def _sentence_tails(units: list[Unit], by_siglum: dict[str, Prepared], sigla: li
                 following = units[j]
                 if between is None or following.opens_paragraph or following.matched:
                     break
+                if _size(following, by_siglum, sigla) >= MAX_RECAST:
+                    break  # a rewrite of its own, not a small change left in this sentence
                 agreeing += between
                 changed += _size(following, by_siglum, sigla)
                 if not _same_sides(unit, following, by_siglum, sigla):
@@ -274,11 +276,34 @@ def _gap(left: Unit, right: Unit, by_siglum: dict[str, Prepared], sigla: list[st
             return None
         if first < end and any(_PARAGRAPH.search(p.tokens[i].space) for i in range(max(first - 1, 0), end)):
             return None
+        if _holds_sentence_end(p, first, end):
+            return None
         words = max(words, sum(1 for i in range(first, end) if p.roles[i] == "word"))
         if words > most_words:
             return None
         chars = max(chars, len(" ".join(p.tokens[i].text for i in range(first, end))))
     return words, chars
+
+
+def _holds_sentence_end(p: Prepared, first: int, end: int) -> bool:
+    """Does the agreement from ``first`` to ``end`` end one sentence and begin the next, with words of both?
+
+    Changes in two sentences with the end of one and the start of the next
+    read alike between them ("… parent-stocks? So it is in India. Even in the
+    case of the …") are two revisions, whatever their sizes: an editor draws a
+    unit inside a sentence, or over sentences only where the witnesses do not
+    agree on where one ends. A lone agreeing full stop between two rewrites
+    (nothing else agrees there) does not separate them.
+    """
+    words = ended = False
+    for i in range(first, end):
+        if p.roles[i] == "word":
+            if ended:
+                return True
+            words = True
+        elif words and p.tokens[i].text in SENTENCE_END:
+            ended = True
+    return False
 
 
 #: how alike (rapidfuzz ratio, 0-100) a word and its moved form must be: "doubt" / "doubted"
