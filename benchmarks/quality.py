@@ -19,6 +19,10 @@ Figures:
 * **precision**: the share of the tool's variants in the regions that are exactly a
   gold site — the same extent in every witness, kind, classes and substantive; the
   looser figures ask for the extent and substantive, and for the extent alone;
+* **over-joined**: of all the tool's variants, in the judged regions or not, those that
+  hold a run of words every witness reads alike longer than any gold site holds (the
+  judge's own limit, found from the gold): a rule that joins too much is seen even
+  where it acts outside the regions;
 * **recall**: the share of gold sites whose differences the tool reports: some tool
   variant stands over the site, and with every tool variant's reading cut out of it,
   what is left is the same words in every witness (nothing the tool calls agreement
@@ -112,9 +116,13 @@ class Score:
     extent: int = 0
     seconds: float = 0.0
     failures: list[str] = field(default_factory=list)
+    #: all the tool's variants, judged regions or not, and those holding more agreement than any gold site
+    everywhere: int = 0
+    overjoined: int = 0
 
     def add(self, other: Score) -> None:
-        for name in ("sites", "covered", "variants", "exact", "extent_substantive", "extent", "seconds"):
+        for name in ("sites", "covered", "variants", "exact", "extent_substantive", "extent", "seconds",
+                     "everywhere", "overjoined"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
@@ -514,15 +522,52 @@ def _pct(part: int, whole: int) -> str:
     return f"{100 * part / whole:5.1f}%" if whole else "    —"
 
 
-def table(scores: Sequence[Score]) -> str:
-    head = f"{'corpus':<24} {'sites':>5} {'variants':>8} {'precision':>9} {'ext+subst':>9} {'extent':>7} {'recall':>7} {'time':>6}"
+def agreed_run(texts: Iterable[str]) -> int:
+    """The longest run of words that every one of ``texts`` holds (words split at white space)."""
+    words = [t.split() for t in texts]
+    if not words or any(not w for w in words):
+        return 0
+    shortest = min(words, key=len)
+    padded = [f" {' '.join(w)} " for w in words]
+    best = 0
+    for i in range(len(shortest)):
+        j = i + best + 1
+        while j <= len(shortest) and all(f" {' '.join(shortest[i:j])} " in t for t in padded):
+            best, j = j - i, j + 1
+    return best
+
+
+def gold_agreement(golds: Sequence[Gold]) -> int:
+    """The most words every witness reads alike inside one gold site: what the judge let a unit hold."""
+    return max((agreed_run(gold.texts[s][a:b] for s, (a, b) in site.spans.items())
+                for gold in golds for site in gold.sites), default=0)
+
+
+def overjoined(gold: Gold, variants: Sequence[ToolVariant], allowed: int) -> int:
+    """Variants anywhere in the texts (judged or not) holding more words every witness reads alike than ``allowed``.
+
+    A check the gold's regions cannot make on their own: a rule that joins too
+    much may do it mostly outside them. No reading may be empty (an addition
+    holds no agreement).
+    """
+    return sum(1 for v in variants if agreed_run(gold.texts[s][a:b] for s, (a, b) in v.spans.items()) > allowed)
+
+
+def table(scores: Sequence[Score], allowed: int | None = None) -> str:
+    head = (f"{'corpus':<24} {'sites':>5} {'variants':>8} {'precision':>9} {'ext+subst':>9} {'extent':>7} "
+            f"{'recall':>7} {'time':>6}")
+    if allowed is not None:
+        head += f" {'over-joined':>11}"
     rows = [head, "-" * len(head)]
     for s in scores:
-        rows.append(
+        row = (
             f"{s.corpus:<24} {s.sites:>5} {s.variants:>8} {_pct(s.exact, s.variants):>9} "
             f"{_pct(s.extent_substantive, s.variants):>9} {_pct(s.extent, s.variants):>7} "
             f"{_pct(s.covered, s.sites):>7} {s.seconds:>5.1f}s"
         )
+        if allowed is not None:
+            row += f" {f'{s.overjoined}/{s.everywhere}':>11}"
+        rows.append(row)
     return "\n".join(rows)
 
 
@@ -539,9 +584,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if unknown:
         print(f"quality.py: no gold for {', '.join(sorted(unknown))} in {GOLD}", file=sys.stderr)
         return 2
-    for path in gold_files(args.corpus):
+    try:
+        golds = [load_gold(path) for path in gold_files()]
+    except GoldError as exc:
+        print(f"quality.py: {exc}", file=sys.stderr)
+        return 2
+    allowed = gold_agreement(golds)
+    for gold in golds:
+        if args.corpus and gold.corpus not in args.corpus:
+            continue
         try:
-            gold = load_gold(path)
             started = time.perf_counter()
             variants = tool_variants(gold, args.engine)
             result = score(gold, variants)
@@ -549,6 +601,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"quality.py: {exc}", file=sys.stderr)
             return 2
         result.seconds = time.perf_counter() - started
+        result.everywhere, result.overjoined = len(variants), overjoined(gold, variants, allowed)
         scores.append(result)
         total.add(result)
     if args.failures:
@@ -557,9 +610,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             for failure in s.failures:
                 print(failure)
             print()
-    print(table([*scores, total]))
+    print(table([*scores, total], allowed))
     print("precision: tool variants in the judged regions that are exactly a gold site (extent in every witness,"
-          " kind, classes, substantive); ext+subst, extent: looser matches; recall: gold sites the tool reports")
+          " kind, classes, substantive); ext+subst, extent: looser matches; recall: gold sites the tool reports;"
+          f" over-joined: of all the tool's variants, judged regions or not, those holding a run of more than"
+          f" {allowed} words every witness reads alike (the most any gold site holds)")
     if args.min_precision is not None and total.variants and total.exact / total.variants < args.min_precision:
         print(f"exact precision {total.exact / total.variants:.3f} is below {args.min_precision}", file=sys.stderr)
         return 1
