@@ -41,7 +41,6 @@ nothing. align.conserve then checks every segment is there exactly once.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -210,7 +209,11 @@ def _batch(windows: list[tuple[dict[str, list[str]], dict[str, int]]]) -> list[C
 
 def _workers(jobs: list[_Job]) -> int:
     """How many processes: one unless the windows cost seconds, never inside a worker (collate run -j)."""
-    if sum(job.cost + CALL_COST for job in jobs) < PARALLEL or multiprocessing.parent_process() is not None:
+    if sum(job.cost + CALL_COST for job in jobs) < PARALLEL:
+        return 1
+    import multiprocessing  # here: a run that never needs a pool does not import it (~25 ms)
+
+    if multiprocessing.parent_process() is not None:
         return 1
     try:
         cpus = len(os.sched_getaffinity(0))
