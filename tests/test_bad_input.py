@@ -470,9 +470,11 @@ def test_two_witnesses_with_nothing_in_common(tmp_path: Path, monkeypatch: pytes
     assert tokens(report) == {"A": len(tokenize(" ".join(words))[1]), "B": len(tokenize(" ".join(others))[1])}
     # unrelated text: chance agreement ("the", "of", a comma) is shorter than the differences round
     # it, so diff-match-patch's proportion (rewrites.py) folds it in, as diff_cleanupSemantic
-    # gives one deletion and one insertion for texts with nothing in common: one substitution
-    (variant,) = report["variants"]
-    assert variant["kind"] == "substitution" and variant["substantive"]
+    # gives one deletion and one insertion for texts with nothing in common; only a stretch one
+    # text has and the other lacks stays a place of its own: a few variants, not hundreds
+    variants = report["variants"]
+    assert 1 <= len(variants) < 10
+    assert max(len(v["readings"]["A"]["text"].split()) for v in variants) > 4000
 
 
 def test_collatex_asked_for_on_long_witnesses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

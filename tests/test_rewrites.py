@@ -236,3 +236,37 @@ def test_changes_in_two_sentences_stay_apart_over_a_sentence_all_read_alike() ->
     assert first["1859"].endswith("as distinct parent-stocks")
     assert any(r["1859"] == "domestic dogs of the whole" and r["1872"] == "breeds of the domestic dog throughout the"
                for r in readings)
+
+
+PATER = Path(__file__).resolve().parent.parent / "benchmarks" / "juxta-pater-leonardo"
+
+
+def pater(edition: str, first: str, last: str) -> str:
+    """Pater's paragraphs of one edition from the one that contains ``first`` to the one that contains ``last``."""
+    text = (PATER / f"{edition}.txt").read_text(encoding="utf-8").split("\n\n")
+    start = next(n for n, p in enumerate(text) if first in p)
+    end = next(n for n, p in enumerate(text) if last in p)
+    return "\n\n".join(text[start : end + 1])
+
+
+def test_an_added_passage_split_at_a_word_it_begins_with_slides_whole_and_keeps_its_capital() -> None:
+    """Pater 1873 "a prisoner, and ‸ the remaining years" / 1910 "a prisoner, and ended his days … at Milan. The".
+
+    The aligner matched 1873's "and" with an "and" inside the added passage, so the
+    passage came out in two pieces, the first beginning with the "and" it passed
+    over; slid over it, the passage touches "the" / "The", whose capital comes with
+    the sentence the passage ends (the gold's p27-28.19). The passage 1910 adds just
+    before ("What, in that age, … For") is a place of its own: an addition is never
+    folded into a neighbouring change by the proportional rule (p27-28.18).
+    """
+    texts = {"1873": pater("1873", "Ludovico became a prisoner", "Ludovico became a prisoner"),
+             "1910": pater("1910", "Ludovico became a prisoner", "The remaining years of Leonardo")}
+    variants = collate_texts(texts).variants
+    readings = [(v.kind, v.readings["1873"].text, v.readings["1910"].text) for v in variants]
+    (captivity,) = [r for r in readings if "Loches" in r[2]]
+    assert captivity[:2] == ("substitution", "the")
+    assert captivity[2].startswith("ended his days at Loches in Touraine.")
+    assert captivity[2].endswith("at Milan.\n\nThe")
+    (colleoni,) = [r for r in readings if r[2].startswith("What, in that age")]
+    assert colleoni[:2] == ("addition", "") and colleoni[2].endswith("in a far-off town of France. For")
+    assert not any(r[1:] == ("the", "The") for r in readings)

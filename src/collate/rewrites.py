@@ -226,7 +226,13 @@ def _semantic_partner(out: list[Unit], by_siglum: dict[str, Prepared], sigla: li
     stays between "not quite regularly] irregularly" and "not perfectly like]
     somewhat unlike" (three words against three, but more letters), and
     "on the monuments of Egypt" between "records, more especially] times," and
-    an added phrase (five words against three). :func:`join_rewrites` undoes
+    an added phrase (five words against three). Only rewrites are folded:
+    both changes must have text in every witness, for a passage some witness
+    adds or drops is a place of its own however short the agreement beside it
+    (Pater 1910 adds "What, in that age, … For", then after the agreeing
+    "Ludovico became a prisoner, and" replaces "the" by a passage of its
+    own: two units, as diff-match-patch, which knows no witnesses, would not
+    say). :func:`join_rewrites` undoes
     a join of small changes no rewrite took in. A word that touches a change
     (no token between) was cut from it on purpose (:func:`.units.runs`: a
     word written alike beside a long stretch some witnesses lack) and is not
@@ -238,6 +244,8 @@ def _semantic_partner(out: list[Unit], by_siglum: dict[str, Prepared], sigla: li
     left, right = out[-2], out[-1]
     if left.matched or right.matched:
         return None
+    if not all(left.tokens[s] for s in sigla) or not all(right.tokens[s] for s in sigla):
+        return None  # a passage added (or dropped) is a place of its own: only rewrites are folded
     left_size, right_size = _size(left, by_siglum, sigla), _size(right, by_siglum, sigla)
     gap = _gap(left, right, by_siglum, sigla, min(left_size, right_size))
     if gap is None:

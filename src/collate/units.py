@@ -85,8 +85,12 @@ def runs(
         else:
             matched = is_column and _matched(cells, by_siglum, sigla)
             stretch = stretches.get(index)
-            if stretch is None and is_column and all(cells.get(s) for s in sigla) and _alike(texts):
-                stretch = 0  # a word every witness has, written alike: "directly" / "direct"
+            if (stretch is None and is_column and all(cells.get(s) for s in sigla) and _alike(texts)
+                    and len({t.casefold() for t in texts.values()}) > 1):
+                # a word every witness has, written alike: "directly" / "direct"; not one that
+                # differs only in capitals, which come with the sentence around it (Pater 1910
+                # "… at Milan. The" for 1873's "the": the added sentence capitalises it)
+                stretch = 0
             if current is not None and stretch != current_stretch and None not in (stretch, current_stretch):
                 current.after = dict(cursor)
                 units.append(current)
@@ -104,7 +108,68 @@ def runs(
         current.after = dict(cursor)
         units.append(current)
     units = [piece for unit in units for piece in _at_paragraphs(unit, by_siglum, sigla)]
-    return [u for u in (_trim(u, by_siglum, rules, sigla) for u in units) if u is not None]
+    trimmed = [u for u in (_trim(u, by_siglum, rules, sigla) for u in units) if u is not None]
+    return _slid(trimmed, by_siglum, sigla)
+
+
+def _slid(units: list[Unit], by_siglum: dict[str, Prepared], sigla: list[str]) -> list[Unit]:
+    """Added (or dropped) text slid over the words that separate it from the next change, and joined.
+
+    Pater 1873 "a prisoner, and ‸ the remaining years" against 1910 "a
+    prisoner, and ended his days at Loches … and … at Milan. The remaining
+    years": the aligner matched 1873's "and" with the "and" *inside* the added
+    passage, so the addition came out in two, split by that "and", and the
+    first piece began with the "and" it had passed over. Where a passage only
+    some witnesses have begins with the very words that follow it (in each
+    witness that has it), the same text reads as well with the passage after
+    those words -- diff-match-patch's ``diff_cleanupMerge`` shifts an edit
+    sideways so to eliminate an equality -- and there it touches the next
+    change: one unit (the gold's rule 2). The mirror case, a passage ending
+    with the words that precede it, slides back to the change before it.
+    """
+    out: list[Unit] = []
+    for unit in units:
+        if out:
+            joined = _slide_pair(out[-1], unit, by_siglum, sigla)
+            if joined is not None:
+                out[-1] = joined
+                continue
+        out.append(unit)
+    return out
+
+
+def _slide_pair(left: Unit, right: Unit, by_siglum: dict[str, Prepared], sigla: list[str]) -> Unit | None:
+    gaps = {s: list(range(left.after[s], right.tokens[s][0] if right.tokens[s] else right.after[s]))
+            for s in sigla}
+    size = len(gaps[sigla[0]])
+    if not size or any(len(g) != size for g in gaps.values()) or left.opens_paragraph or right.opens_paragraph:
+        return None
+    if any(PARAGRAPH.search(by_siglum[s].tokens[i].space) for s in sigla for i in gaps[s][:-1]):
+        return None
+
+    def texts(s: str, indices: list[int]) -> list[str]:
+        return [by_siglum[s].tokens[i].text for i in indices]
+
+    for moving, forward in ((left, True), (right, False)):
+        having = [s for s in sigla if moving.tokens[s]]
+        if len(having) == len(sigla) or moving.matched:
+            continue  # only text some witnesses lack can slide
+        if not all(len(moving.tokens[s]) >= size for s in having):
+            continue
+        edges = {s: moving.tokens[s][:size] if forward else moving.tokens[s][-size:] for s in having}
+        if not all(texts(s, edges[s]) == texts(s, gaps[s]) for s in having):
+            continue
+        tokens: dict[str, list[int]] = {}
+        for s in sigla:
+            if forward:
+                moved = [*left.tokens[s][size:], *gaps[s]] if left.tokens[s] else []
+                tokens[s] = [*moved, *right.tokens[s]]
+            else:
+                moved = [*gaps[s], *right.tokens[s][:-size]] if right.tokens[s] else []
+                tokens[s] = [*left.tokens[s], *moved]
+        return Unit(tokens, dict(right.after), left.before_ctx, right.after_ctx, left.start,
+                    left.matched and right.matched, opens_paragraph=left.opens_paragraph)
+    return None
 
 
 def _at_paragraphs(unit: Unit, by_siglum: dict[str, Prepared], sigla: list[str]) -> list[Unit]:
