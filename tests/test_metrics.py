@@ -36,3 +36,14 @@ def test_plain_offsets_point_into_the_collapsed_text() -> None:
     plain = metrics._plain(a)
     assert [plain[o:o + len(t.text)] for o, t in zip(metrics._plain_offsets(a), a.tokens, strict=True)] == \
         [t.text for t in a.tokens]
+
+
+def test_plain_offsets_are_those_the_text_walked_gives() -> None:
+    # real texts (Darwin's editions, the edition's letters) and synthetic corner cases: whitespace
+    # str.split() knows and the tokenizer does not (U+001C), a grapheme taking a space (U+0600)
+    texts = [(DARWIN / f"{s}.txt").read_text(encoding="utf-8") for s in ("1859", "1872")]
+    texts += [path.read_text(encoding="utf-8") for path in sorted((DARWIN.parent.parent / "witnesses").rglob("*.txt"))]
+    texts += ["  lead\tand\u001cunit sep  \u0600 x\r\n", "a\u00a0b  c\u2028d", "", "   ", "one"]
+    for text in texts:
+        prepared = align_texts({"A": text or "x", "B": "x"}).prepared[0]
+        assert metrics._plain_offsets(prepared) == metrics._walked_plain_offsets(prepared)

@@ -103,7 +103,20 @@ def _agreement(a: Prepared, b: Prepared, columns: Columns, seg_a: Sequence[Hasha
 
 
 def _plain_offsets(p: Prepared) -> list[int]:
-    """Where each token starts in the witness's text with its whitespace collapsed (as _plain has it)."""
+    """Where each token starts in the witness's text with its whitespace collapsed (as _plain has it).
+
+    A token holds no whitespace (nearly always: a grapheme of punctuation may end in
+    one), so each token stands one space, or none, after the one before it: the
+    offsets are running sums of the tokens' lengths. Otherwise the text is walked.
+    """
+    tokens = p.tokens
+    if _SPACE.search("".join([t.text for t in tokens])):
+        return _walked_plain_offsets(p)
+    return [0, *accumulate(len(t.text) + (t.space != "") for t in tokens)][:len(tokens)]
+
+
+def _walked_plain_offsets(p: Prepared) -> list[int]:
+    """:func:`_plain_offsets` found by walking the text's runs of whitespace, whatever the tokens hold."""
     text = p.witness.text
     out: list[int] = []
     removed = 0  # whitespace characters of text[:offset] that the collapsed text lacks
