@@ -274,3 +274,39 @@ def test_an_added_passage_split_at_a_word_it_begins_with_slides_whole_and_keeps_
     (colleoni,) = [r for r in readings if r[2].startswith("What, in that age")]
     assert colleoni[:2] == ("addition", "") and colleoni[2].endswith("in a far-off town of France. For")
     assert not any(r[1:] == ("the", "The") for r in readings)
+
+
+WHITMAN = Path(__file__).resolve().parent.parent / "benchmarks" / "juxta-whitman-leaves"
+
+
+def stanza(edition: str, first: str, last: str) -> str:
+    """Whitman's lines of one edition from the one that begins with ``first`` to the one that contains ``last``."""
+    lines = (WHITMAN / f"{edition}.txt").read_text(encoding="utf-8").split("\n")
+    start = next(n for n, line in enumerate(lines) if line.startswith(first))
+    end = next(n for n in range(start, len(lines)) if last in lines[n])
+    return "\n".join(lines[start : end + 1]) + "\n"
+
+
+def test_a_verse_line_end_parts_changes_made_by_different_witnesses() -> None:
+    """Whitman 1855 "breath, ⏎ Echos" / 1856 "breath, ⏎ Echoes" / 1867 "breath; ⏎ Echoes": two units.
+
+    The comma 1867 changes ends one line and the spelling 1856 changes begins the
+    next; touching, they were one unit. 1867's semicolon before the line it adds
+    ("exaltations; ⏎ Battles, … ⏎ These") stays one unit with it: the same
+    witnesses differ on both sides of the line end.
+    """
+    texts = {e: stanza(e, "The smoke of my own breath", "crotch") for e in ("1855", "1856", "1867")}
+    readings = _readings(texts)
+    assert {"1855": ",", "1856": ",", "1867": ";"} in readings
+    assert {"1855": "Echos", "1856": "Echoes", "1867": "Echoes"} in readings
+    battles = {e: stanza(e, "The sickness of one of my folks", "come to me days and nights") for e in ("1855", "1867")}
+    added = [r for r in _readings(battles) if "Battles" in r["1867"]]
+    assert [(r["1855"], r["1867"][:1], r["1867"][-5:]) for r in added] == [(",\nThey", ";", "These")]
+
+
+def test_a_stanza_end_every_witness_has_parts_the_section_number_after_it() -> None:
+    """Whitman 1855 "yourself." ends a stanza; 1867's "your-self." too, and its section number "3" follows."""
+    texts = {e: stanza(e, "You shall listen to all sides", "I have heard what the talkers") for e in ("1855", "1867")}
+    readings = _readings(texts)
+    assert {"1855": "yourself", "1867": "your-self"} in readings
+    assert {"1855": "", "1867": "3"} in readings

@@ -173,31 +173,76 @@ def _slide_pair(left: Unit, right: Unit, by_siglum: dict[str, Prepared], sigla: 
 
 
 def _at_paragraphs(unit: Unit, by_siglum: dict[str, Prepared], sigla: list[str]) -> list[Unit]:
-    """The unit cut where every witness ends a paragraph inside it.
+    """The unit cut where every witness ends a paragraph in it, and where every witness ends a line
+    between changes made by different witnesses.
 
     The paragraph is the frame an editor draws units in (the gold's rule 7: a
     break is layout, and no unit runs from one paragraph into the next). When
     the aligner matches words across the break -- Darwin's 1859 "Egypt?" and
     1866's "dog." end a paragraph each, and the next paragraph's first
     sentence changes too -- the run of disagreement goes on over it. Where
-    every witness has a break among the unit's tokens, the part before each
-    witness's first break is one unit and the rest another (cut again if every
-    witness still has one). A witness with nothing there, or with its break
-    elsewhere, keeps the unit whole: the break is not shared.
+    every witness has a break among the unit's tokens or right after them
+    (Whitman 1855 "yourself." ends a stanza; 1867's "your-self." too, and its
+    section number "3" follows), the part up to each witness's first break is
+    one unit and the rest another (cut again if every witness still has
+    one). A witness with nothing there keeps the unit whole: the break is not
+    shared.
+
+    A verse line is a frame of the same kind for changes that are not one
+    revision: 1855 "breath, ⏎ Echos" / 1856 "breath, ⏎ Echoes" / 1867 "breath;
+    ⏎ Echoes" are two units (the comma 1867 changes ends one line, the
+    spelling 1856 changes begins the next), while 1867's semicolon before the
+    line it adds ("exaltations; ⏎ Battles, … ⏎ These") is one unit with it:
+    the same witnesses differ on both sides of the line end.
+    """
+    cut = _cut_at(unit, by_siglum, sigla, PARAGRAPH, at_end=True)
+    if cut is None:
+        cut = _cut_at(unit, by_siglum, sigla, _LINE, at_end=False)
+        if cut is not None and _grouping(cut[0], by_siglum, sigla) == _grouping(cut[1], by_siglum, sigla):
+            cut = None
+    if cut is None:
+        return [unit]
+    first, rest = cut
+    return [first, *_at_paragraphs(rest, by_siglum, sigla)]
+
+
+#: a line end in the space after a token
+_LINE = regex.compile(r"\n")
+
+
+def _cut_at(unit: Unit, by_siglum: dict[str, Prepared], sigla: list[str], pattern: regex.Pattern[str],
+            at_end: bool) -> tuple[Unit, Unit] | None:
+    """The unit in two at each witness's first break (``pattern`` in a token's space), if every witness has one.
+
+    With ``at_end`` a break right after the unit's last token counts (the
+    witness's part of the rest is then empty); some witness must have text
+    after its break, or there is nothing to cut.
     """
     cuts: dict[str, int] = {}
     for s in sigla:
         p = by_siglum[s]
         indices = unit.tokens[s]
-        found = next((n for n, i in enumerate(indices[:-1]) if PARAGRAPH.search(p.tokens[i].space)), None)
+        looked = indices if at_end else indices[:-1]
+        found = next((n for n, i in enumerate(looked) if pattern.search(p.tokens[i].space)), None)
         if found is None:
-            return [unit]
+            return None
         cuts[s] = found + 1
+    if all(cuts[s] == len(unit.tokens[s]) for s in sigla):
+        return None
     first = Unit({s: unit.tokens[s][: cuts[s]] for s in sigla},
-                 {s: unit.tokens[s][cuts[s]] for s in sigla}, unit.before_ctx, [], unit.start, unit.matched)
+                 {s: unit.tokens[s][cuts[s]] if cuts[s] < len(unit.tokens[s]) else unit.after[s] for s in sigla},
+                 unit.before_ctx, [], unit.start, unit.matched)
     rest = Unit({s: unit.tokens[s][cuts[s]:] for s in sigla}, dict(unit.after), list(unit.before_ctx),
-                unit.after_ctx, unit.start, unit.matched, opens_paragraph=True)
-    return [first, *_at_paragraphs(rest, by_siglum, sigla)]
+                unit.after_ctx, unit.start, unit.matched, opens_paragraph=pattern is PARAGRAPH)
+    return first, rest
+
+
+def _grouping(unit: Unit, by_siglum: dict[str, Prepared], sigla: list[str]) -> frozenset[frozenset[str]]:
+    """The witnesses grouped by what they read in the unit."""
+    groups: dict[tuple[str, ...], set[str]] = {}
+    for s in sigla:
+        groups.setdefault(tuple(by_siglum[s].tokens[i].text for i in unit.tokens[s]), set()).add(s)
+    return frozenset(frozenset(g) for g in groups.values())
 
 
 #: tokens that text some witnesses lack must reach to be a variant of its own
