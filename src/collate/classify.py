@@ -52,7 +52,20 @@ def classify(
         if len(group) < 2:
             continue
         needed |= _minimal({s: readings[s] for s in group}, rules, enabled)
+        # each two readings' own difference too: a rule that explains one pair may hide
+        # another's ("punctuation" drops the dash round which 1856 "— always" and 1867
+        # "—always" differ in spacing: the two are explained by "whitespace" alone)
+        distinct = list({_as_written(readings[s], rules): s for s in group}.values())
+        if len(distinct) < 3:
+            continue  # two readings: their pair is the group
+        for i, a in enumerate(distinct):
+            for b in distinct[i + 1:]:
+                needed |= _minimal({a: readings[a], b: readings[b]}, rules, enabled)
     return tuple(c for c in CLASSES if c in needed), substantive, group_list
+
+
+def _as_written(reading: tuple[Sequence[Token], Sequence[str]], rules: Rules) -> str:
+    return comparable(reading[0], reading[1], rules, NONE)
 
 
 def _minimal(readings: Readings, rules: Rules, enabled: frozenset[str]) -> set[str]:
