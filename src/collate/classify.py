@@ -55,9 +55,11 @@ def classify(
         # each two readings' own difference too: a rule that explains one pair may hide
         # another's ("punctuation" drops the dash round which 1856 "— always" and 1867
         # "—always" differ in spacing: the two are explained by "whitespace" alone)
+        if len(group) < 3:
+            continue  # two readings: their pair is the group
         distinct = list({_as_written(readings[s], rules): s for s in group}.values())
         if len(distinct) < 3:
-            continue  # two readings: their pair is the group
+            continue
         for i, a in enumerate(distinct):
             for b in distinct[i + 1:]:
                 needed |= _minimal({a: readings[a], b: readings[b]}, rules, enabled)

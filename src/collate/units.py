@@ -139,11 +139,15 @@ def _slid(units: list[Unit], by_siglum: dict[str, Prepared], sigla: list[str]) -
 
 
 def _slide_pair(left: Unit, right: Unit, by_siglum: dict[str, Prepared], sigla: list[str]) -> Unit | None:
-    gaps = {s: list(range(left.after[s], right.tokens[s][0] if right.tokens[s] else right.after[s]))
-            for s in sigla}
-    size = len(gaps[sigla[0]])
-    if not size or any(len(g) != size for g in gaps.values()) or left.opens_paragraph or right.opens_paragraph:
-        return None
+    if all(left.tokens[s] for s in sigla) and all(right.tokens[s] for s in sigla):
+        return None  # only text some witnesses lack can slide
+    ends = {s: right.tokens[s][0] if right.tokens[s] else right.after[s] for s in sigla}
+    sizes = {ends[s] - left.after[s] for s in sigla}
+    size = sizes.pop()
+    longest = max(max(len(left.tokens[s]), len(right.tokens[s])) for s in sigla)
+    if sizes or not size or size > longest or left.opens_paragraph or right.opens_paragraph:
+        return None  # the words between must be as many in every witness, and no more than a unit has
+    gaps = {s: list(range(left.after[s], ends[s])) for s in sigla}
     if any(PARAGRAPH.search(by_siglum[s].tokens[i].space) for s in sigla for i in gaps[s][:-1]):
         return None
 
