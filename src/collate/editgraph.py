@@ -40,6 +40,7 @@ repetition.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Mapping, Sequence
 
 Columns = list[dict[str, int]]
@@ -216,14 +217,8 @@ class _TokenIndex:
         strings.pop()
         ids = {key: n for n, key in enumerate(sorted(set(strings)), start=1)}
         coded = [ids[key] for key in strings]
-        self.suffixes = sorted(range(len(coded)), key=lambda i: coded[i:])
-        lcp = [0] * len(coded)
-        for n in range(1, len(coded)):
-            a, b, same = self.suffixes[n - 1], self.suffixes[n], 0
-            while a + same < len(coded) and b + same < len(coded) and coded[a + same] == coded[b + same]:
-                same += 1
-            lcp[n] = same
-        self.blocks = _lcp_intervals(lcp)
+        self.suffixes = _suffix_array(coded)
+        self.blocks = _lcp_intervals(_lcp(coded, self.suffixes))
         self.witness_of = [0] * len(coded)
         for n, start in enumerate(self.starts):
             end = self.starts[n + 1] if n + 1 < len(self.starts) else len(coded)
@@ -254,6 +249,57 @@ class _TokenIndex:
                         return None  # CollateX itself would fail here
                     written[token + offset - start, rank[found]] = found
         return written
+
+
+def _suffix_array(coded: list[int]) -> list[int]:
+    """The suffixes of ``coded`` (ids from 1) in sorted order, a suffix before any it is a prefix of.
+
+    Prefix doubling (Manber and Myers): each round sorts by the ranks of the first
+    ``2k`` keys, from those of the first ``k``; memory stays linear, and a run of one
+    key ("the the the …") takes log n rounds, not n comparisons per pair.
+    """
+    n = len(coded)
+    order = sorted(range(n), key=coded.__getitem__)
+    rank = list(coded)
+    k = 1
+    while n > 1:
+        def key(i: int, rank: list[int] = rank, k: int = k) -> tuple[int, int]:
+            return rank[i], rank[i + k] if i + k < n else 0
+
+        order.sort(key=key)
+        ranked = [0] * n
+        r = 1
+        ranked[order[0]] = r
+        for before, here in itertools.pairwise(order):
+            if key(before) != key(here):
+                r += 1
+            ranked[here] = r
+        rank = ranked
+        if r == n:
+            break
+        k *= 2
+    return order
+
+
+def _lcp(coded: list[int], suffixes: list[int]) -> list[int]:
+    """Each suffix's longest common prefix with the one before it in ``suffixes`` (Kasai's linear algorithm)."""
+    n = len(coded)
+    place = [0] * n
+    for i, start in enumerate(suffixes):
+        place[start] = i
+    lcp = [0] * n
+    same = 0
+    for start in range(n):
+        if place[start] == 0:
+            same = 0
+            continue
+        other = suffixes[place[start] - 1]
+        while start + same < n and other + same < n and coded[start + same] == coded[other + same]:
+            same += 1
+        lcp[place[start]] = same
+        if same:
+            same -= 1
+    return lcp
 
 
 def _lcp_intervals(lcp: list[int]) -> list[tuple[int, int, int]]:
