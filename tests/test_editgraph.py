@@ -121,3 +121,17 @@ def test_a_run_of_the_shipped_edition_never_imports_collatex(tmp_path: Path) -> 
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(min_value=1, max_value=3), min_size=1, max_size=40))
+def test_the_suffix_array_and_its_lcps_are_those_of_sorting_every_suffix(coded: list[int]) -> None:
+    """CollateX sorts the suffixes of its token array (a suffix before any it begins); so does prefix doubling."""
+    suffixes = editgraph._suffix_array(coded)
+    assert suffixes == sorted(range(len(coded)), key=lambda i: coded[i:])
+    lcp = editgraph._lcp(coded, suffixes)
+    for n in range(1, len(coded)):
+        a, b = coded[suffixes[n - 1]:], coded[suffixes[n]:]
+        same = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+        assert lcp[n] == same
+    assert lcp[0] == 0
