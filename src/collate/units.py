@@ -35,7 +35,8 @@ class Unit:
     start: int  # position index, for ordering and reach
     #: every witness has the same word here, written differently ("United States" / "U. S.")
     matched: bool = False
-    #: the unit begins where every witness begins a paragraph: never joined to the one before
+    #: the unit begins where every witness begins a paragraph (or a verse line that parts two
+    #: witnesses' changes, :func:`_at_paragraphs`): never joined to the one before
     opens_paragraph: bool = field(default=False, kw_only=True)
     #: measures of the finished unit (its words, its letters), kept by :mod:`.rewrites` once computed
     measures: dict[str, int] = field(default_factory=dict, kw_only=True, compare=False, repr=False)
@@ -237,7 +238,7 @@ def _cut_at(unit: Unit, by_siglum: dict[str, Prepared], sigla: list[str], patter
                  {s: unit.tokens[s][cuts[s]] if cuts[s] < len(unit.tokens[s]) else unit.after[s] for s in sigla},
                  unit.before_ctx, [], unit.start, unit.matched)
     rest = Unit({s: unit.tokens[s][cuts[s]:] for s in sigla}, dict(unit.after), list(unit.before_ctx),
-                unit.after_ctx, unit.start, unit.matched, opens_paragraph=pattern is PARAGRAPH)
+                unit.after_ctx, unit.start, unit.matched, opens_paragraph=True)
     return first, rest
 
 
