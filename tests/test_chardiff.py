@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from diff_match_patch import diff_match_patch
 from hypothesis import given
 from hypothesis import strategies as st
@@ -60,3 +61,46 @@ def test_a_deadline_past_still_stops_the_search() -> None:
 
 def test_char_diff_keeps_its_form() -> None:
     assert char_diff("civilization", "civilisation") == ((0, "civili"), (-1, "z"), (1, "s"), (0, "ation"))
+
+
+def _forced(monkeypatch: pytest.MonkeyPatch, fast: bool, a: str, b: str) -> tuple[tuple[int, str], ...]:
+    import collate.chardiff as chardiff
+
+    monkeypatch.setattr(chardiff, "FAST_WORD_DIFF", 0 if fast else 10**12)
+    char_diff.cache_clear()
+    return char_diff(a, b)
+
+
+def test_a_page_long_rewrite_gets_the_same_word_diff_from_rapidfuzz_as_from_the_library(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Darwin's paragraph 2, 1859 against 1869 (five sentences rewritten as two paragraphs and more): real text.
+
+    Past FAST_WORD_DIFF the word diff's edit script comes from rapidfuzz's C++ LCS;
+    on the chapter's rewrites it is the one diff-match-patch's bisection finds.
+    """
+    old = next(p for p in (DARWIN / "1859.txt").read_text(encoding="utf-8").split("\n\n")
+               if p.startswith("It has been disputed at what period"))
+    text = (DARWIN / "1869.txt").read_text(encoding="utf-8")
+    new = text[text.index("As far as I am able to judge"):text.index("in the surrounding conditions.")]
+    assert _forced(monkeypatch, True, old, new) == _forced(monkeypatch, False, old, new)
+
+
+@given(st.lists(st.sampled_from(["the", "plant", "seed", ",", "and", "of", "variation"]), max_size=60),
+       st.lists(st.sampled_from(["the", "plant", "seeds", ";", "and", "of", "variability"]), max_size=60))
+def test_the_fast_word_diff_spells_out_both_readings(a: list[str], b: list[str]) -> None:
+    """Synthetic word lists: whatever script is chosen, its kept and deleted parts are the first reading, its
+    kept and inserted parts the second."""
+    import collate.chardiff as chardiff
+
+    first, second = " ".join(a) + " " + "x" * 120, " ".join(b) + " " + "x" * 120  # long: the word diff
+    old = chardiff.FAST_WORD_DIFF
+    chardiff.FAST_WORD_DIFF = 0
+    try:
+        char_diff.cache_clear()
+        d = char_diff(first, second)
+    finally:
+        chardiff.FAST_WORD_DIFF = old
+        char_diff.cache_clear()
+    assert "".join(t for op, t in d if op <= 0) == first
+    assert "".join(t for op, t in d if op >= 0) == second

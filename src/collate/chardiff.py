@@ -21,6 +21,11 @@ ALIKE = 60
 #: the most work (tokens of both readings times the tokens that differ) a word diff may take;
 #: about a second of diff-match-patch in pure Python
 WORD_DIFF_BUDGET = 10_000_000
+#: work beyond which the word diff's shortest edit script comes from rapidfuzz (C++) rather than
+#: diff-match-patch's bisection (pure Python: ~20 ms here, a quarter of a second for a page-long
+#: rewrite); both are shortest edit scripts and the same semantic clean-up follows, but where
+#: several are shortest the two may choose differently, so short readings keep the library's
+FAST_WORD_DIFF = 200_000
 
 _WORD = regex.compile(r"\s+|\w+|[^\w\s]")
 
@@ -130,7 +135,10 @@ def _word_diff(dmp: diff_match_patch, a: str, b: str) -> list[tuple[int, str]]:
     differing = Indel.distance(coarse_a, coarse_b)
     if (len(coarse_a) + len(coarse_b)) * differing > WORD_DIFF_BUDGET:
         return [(dmp.DIFF_DELETE, a), (dmp.DIFF_INSERT, b)]
-    coarse = dmp.diff_main(coarse_a, coarse_b, False)
+    if (len(coarse_a) + len(coarse_b)) * differing > FAST_WORD_DIFF:
+        coarse = _edit_script(dmp, coarse_a, coarse_b)
+    else:
+        coarse = dmp.diff_main(coarse_a, coarse_b, False)
     dmp.diff_charsToLines(coarse, words)
     dmp.diff_cleanupSemantic(coarse)  # a lone "the" both keep does not cut a rewritten clause
     out: list[tuple[int, str]] = []
@@ -153,6 +161,21 @@ def _word_diff(dmp: diff_match_patch, a: str, b: str) -> list[tuple[int, str]]:
             if text:
                 out.append((op, text))
     dmp.diff_cleanupMerge(out)
+    return out
+
+
+def _edit_script(dmp: diff_match_patch, a: str, b: str) -> list[tuple[int, str]]:
+    """A shortest edit script of ``b`` against ``a`` in diff-match-patch's form, from rapidfuzz's LCS."""
+    out: list[tuple[int, str]] = []
+    for op in Indel.opcodes(a, b):
+        if op.tag == "equal":
+            out.append((dmp.DIFF_EQUAL, a[op.src_start:op.src_end]))
+            continue
+        if op.src_end > op.src_start:
+            out.append((dmp.DIFF_DELETE, a[op.src_start:op.src_end]))
+        if op.dest_end > op.dest_start:
+            out.append((dmp.DIFF_INSERT, b[op.dest_start:op.dest_end]))
+    dmp.diff_cleanupMerge(out)  # as diff_main leaves its result: neighbours merged, edits shifted
     return out
 
 
