@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 from collections.abc import Callable
 from types import FrameType
 from typing import TYPE_CHECKING, TypeVar
@@ -37,6 +38,34 @@ def _on_interrupt(signum: int, frame: FrameType | None) -> None:
 
 def _install() -> None:
     signal.signal(signal.SIGINT, _on_interrupt)
+    keep_interrupts()
+
+
+def keep_interrupts() -> None:
+    """Make sure Ctrl-C is never swallowed where Python cannot raise it (this process, from now on).
+
+    A signal's handler runs wherever the interpreter happens to be, and that
+    may be a callback whose exceptions Python cannot pass on: a weak reference's
+    (importlib's module locks have one, so any import is such a place, and
+    collate imports much lazily). There the ``KeyboardInterrupt`` is printed as
+    "Exception ignored in …" with a traceback and then dropped: the run would
+    go on. :func:`_reraise` sends the signal again a moment later, to be
+    raised at an ordinary line, and prints nothing.
+    """
+    sys.unraisablehook = _reraise
+
+
+def _reraise(unraisable: sys.UnraisableHookArgs) -> None:
+    if isinstance(unraisable.exc_value, KeyboardInterrupt):
+        # not from here: an exception in this hook is dropped too; a moment later, from a
+        # thread, so that it lands once the hook has returned (and lands here again if not)
+        import threading
+
+        again = threading.Timer(0.001, os.kill, (os.getpid(), signal.SIGINT))
+        again.daemon = True
+        again.start()
+        return
+    sys.__unraisablehook__(unraisable)
 
 
 def process_pool(workers: int) -> ProcessPoolExecutor:
