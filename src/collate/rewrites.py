@@ -279,18 +279,27 @@ def _gap(left: Unit, right: Unit, by_siglum: dict[str, Prepared], sigla: list[st
     for s in sigla:
         p = by_siglum[s]
         first, end = left.after[s], _start(right, s)
-        if end - first > 2 * most_words + 2 and sum(
-                1 for i in range(first, end) if p.roles[i] == "word") > most_words:
+        if end - first > 2 * most_words + 2 and _word_count(p, first, end) > most_words:
             return None
-        if first < end and any(_PARAGRAPH.search(p.tokens[i].space) for i in range(max(first - 1, 0), end)):
+        if first < end and _paragraph_break(p, first, end):
             return None
         if _holds_sentence_end(p, first, end):
             return None
-        words = max(words, sum(1 for i in range(first, end) if p.roles[i] == "word"))
+        words = max(words, _word_count(p, first, end))
         if words > most_words:
             return None
         chars = max(chars, len(" ".join(p.tokens[i].text for i in range(first, end))))
     return words, chars
+
+
+def _paragraph_break(p: Prepared, first: int, end: int) -> bool:
+    """Is there a paragraph break after the token before ``first`` or after any token up to ``end``?"""
+    return any(_PARAGRAPH.search(p.tokens[i].space) for i in range(max(first - 1, 0), end))
+
+
+def _word_count(p: Prepared, first: int, end: int) -> int:
+    """How many of the tokens from ``first`` to ``end`` are words (not marks or markers)."""
+    return sum(1 for i in range(first, end) if p.roles[i] == "word")
 
 
 def _holds_sentence_end(p: Prepared, first: int, end: int) -> bool:
@@ -355,9 +364,9 @@ def _moved_across(left: Unit, right: Unit, by_siglum: dict[str, Prepared], sigla
     for s in sigla:
         p = by_siglum[s]
         first, end = left.after[s], _start(right, s)
-        if any(_PARAGRAPH.search(p.tokens[i].space) for i in range(max(first - 1, 0), end)):
+        if _paragraph_break(p, first, end):
             return False
-        if sum(1 for i in range(first, end) if p.roles[i] == "word") > MAX_SEPARATOR:
+        if _word_count(p, first, end) > MAX_SEPARATOR:
             return False
     if not any(left.tokens[s] for s in sigla) and not any(right.tokens[s] for s in sigla):
         return False
@@ -409,7 +418,7 @@ def _separator(left: Unit, right: Unit, by_siglum: dict[str, Prepared], sigla: l
         p = by_siglum[s]
         words = heavy = 0
         first, end = left.after[s], _start(right, s)
-        if first < end and any(_PARAGRAPH.search(p.tokens[i].space) for i in range(max(first - 1, 0), end)):
+        if first < end and _paragraph_break(p, first, end):
             return None
         for i in range(first, end):
             tokens += 1
