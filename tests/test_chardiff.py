@@ -1,4 +1,4 @@
-"""chardiff's faster middle-snake search gives diff-match-patch's own diffs, exactly."""
+"""chardiff's diffs, from diff-match-patch's C++ port, are the pure-Python library's own, exactly."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from diff_match_patch import diff_match_patch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from collate.chardiff import _Differ, char_diff
+import collate.chardiff as chardiff
+from collate.chardiff import _diff, char_diff
 from conftest import ROOT
 
 DARWIN = ROOT / "benchmarks" / "darwin-origin-ch1"
@@ -22,9 +23,28 @@ def library(a: str, b: str) -> list[tuple[int, str]]:
 
 
 def ours(a: str, b: str) -> list[tuple[int, str]]:
-    dmp = _Differ()
+    return _diff(a, b)
+
+
+def library_semantic(a: str, b: str, semantic: bool = False) -> list[tuple[int, str]]:
+    """What :func:`collate.chardiff._diff` stands for: the pure-Python library's diff (and clean-up)."""
+    dmp = diff_match_patch()
     dmp.Diff_Timeout = 0
-    return list(dmp.diff_main(a, b))
+    d = list(dmp.diff_main(a, b, False))
+    if semantic:
+        dmp.diff_cleanupSemantic(d)
+    return d
+
+
+def _in_python(monkeypatch: pytest.MonkeyPatch, a: str, b: str) -> tuple[tuple[int, str], ...]:
+    """char_diff with every diff made by the pure-Python library instead of the C++ port."""
+    monkeypatch.setattr(chardiff, "_diff", library_semantic)
+    char_diff.cache_clear()
+    try:
+        return char_diff(a, b)
+    finally:
+        monkeypatch.undo()
+        char_diff.cache_clear()
 
 
 def test_darwins_paragraphs_diff_as_the_library_has_them() -> None:
@@ -52,55 +72,46 @@ def test_any_unicode_pair_diffs_as_the_library_has_it(a: str, b: str) -> None:
     assert ours(a, b) == library(a, b)
 
 
-def test_a_deadline_past_still_stops_the_search() -> None:
-    # the library's own bail-out: the whole texts, deleted and inserted
-    a, b = "abcdefghij" * 200, "jihgfedcba" * 200
-    expected = diff_match_patch().diff_bisect(a, b, 0.0)
-    assert _Differ().diff_bisect(a, b, 0.0) == expected == [(-1, a), (1, b)]
-
-
 def test_char_diff_keeps_its_form() -> None:
     assert char_diff("civilization", "civilisation") == ((0, "civili"), (-1, "z"), (1, "s"), (0, "ation"))
 
 
-def _forced(monkeypatch: pytest.MonkeyPatch, fast: bool, a: str, b: str) -> tuple[tuple[int, str], ...]:
-    import collate.chardiff as chardiff
-
-    monkeypatch.setattr(chardiff, "FAST_WORD_DIFF", 0 if fast else 10**12)
-    char_diff.cache_clear()
-    return char_diff(a, b)
-
-
-def test_a_page_long_rewrite_gets_the_same_word_diff_from_rapidfuzz_as_from_the_library(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_a_page_long_rewrite_gets_the_libraries_word_diff(monkeypatch: pytest.MonkeyPatch) -> None:
     """Darwin's paragraph 2, 1859 against 1869 (five sentences rewritten as two paragraphs and more): real text.
 
-    Past FAST_WORD_DIFF the word diff's edit script comes from rapidfuzz's C++ LCS;
-    on the chapter's rewrites it is the one diff-match-patch's bisection finds.
+    The word diff and the character diffs inside it are the pure-Python library's.
     """
     old = next(p for p in (DARWIN / "1859.txt").read_text(encoding="utf-8").split("\n\n")
                if p.startswith("It has been disputed at what period"))
     text = (DARWIN / "1869.txt").read_text(encoding="utf-8")
     new = text[text.index("As far as I am able to judge"):text.index("in the surrounding conditions.")]
-    assert _forced(monkeypatch, True, old, new) == _forced(monkeypatch, False, old, new)
+    char_diff.cache_clear()
+    fast = char_diff(old, new)
+    assert len(fast) > 2  # a real word diff, not the readings replaced whole
+    assert fast == _in_python(monkeypatch, old, new)
+
+
+def test_every_reading_of_darwins_chapter_diffs_as_in_pure_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Paragraph pairs of 1859 and 1860 (short and long readings, both paths) give the same char_diff."""
+    first = (DARWIN / "1859.txt").read_text(encoding="utf-8").split("\n\n")
+    second = (DARWIN / "1860.txt").read_text(encoding="utf-8").split("\n\n")
+    pairs = [(a[:s], b[:s]) for a, b in zip(first[:20], second[:20], strict=True) for s in (60, 400)]
+    for a, b in pairs:
+        char_diff.cache_clear()
+        assert char_diff(a, b) == _in_python(monkeypatch, a, b)
 
 
 @given(st.lists(st.sampled_from(["the", "plant", "seed", ",", "and", "of", "variation"]), max_size=60),
        st.lists(st.sampled_from(["the", "plant", "seeds", ";", "and", "of", "variability"]), max_size=60))
-def test_the_fast_word_diff_spells_out_both_readings(a: list[str], b: list[str]) -> None:
-    """Synthetic word lists: whatever script is chosen, its kept and deleted parts are the first reading, its
-    kept and inserted parts the second."""
-    import collate.chardiff as chardiff
-
+def test_the_word_diff_spells_out_both_readings(a: list[str], b: list[str]) -> None:
+    """Synthetic word lists: the kept and deleted parts are the first reading, kept and inserted the second."""
     first, second = " ".join(a) + " " + "x" * 120, " ".join(b) + " " + "x" * 120  # long: the word diff
-    old = chardiff.FAST_WORD_DIFF
-    chardiff.FAST_WORD_DIFF = 0
-    try:
-        char_diff.cache_clear()
-        d = char_diff(first, second)
-    finally:
-        chardiff.FAST_WORD_DIFF = old
-        char_diff.cache_clear()
+    char_diff.cache_clear()
+    d = char_diff(first, second)
     assert "".join(t for op, t in d if op <= 0) == first
     assert "".join(t for op, t in d if op >= 0) == second
+
+
+@given(_TEXT, _TEXT)
+def test_the_semantic_clean_up_is_the_libraries(a: str, b: str) -> None:
+    assert _diff(a, b, semantic=True) == library_semantic(a, b, semantic=True)
