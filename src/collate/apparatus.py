@@ -31,11 +31,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import tomlkit
-import tomlkit.exceptions
-import tomlkit.items
 from rapidfuzz import fuzz
 
 from . import atomic, sources
@@ -43,6 +40,9 @@ from .errors import ApparatusError
 from .model import STATUSES, Collation, GoneEntry, Variant
 from .moves import leads
 from .sources import display_path
+
+if TYPE_CHECKING:
+    import tomlkit
 
 FILENAME = "apparatus.toml"
 BOM = "\ufeff"
@@ -157,6 +157,8 @@ def read_text(path: Path) -> str | None:
 
 def parse(text: str, path: Path) -> tomlkit.TOMLDocument:
     """Parse with tomlkit; a syntax error names the file, line and column."""
+    import tomlkit.exceptions  # here: only writing the file, or naming a syntax error's place, needs tomlkit
+
     try:
         return tomlkit.parse(text.removeprefix(BOM))
     except tomlkit.exceptions.ParseError as exc:
@@ -548,12 +550,16 @@ def with_decisions(collation: Collation) -> Collation:
 
 
 def _inline(values: dict[str, str]) -> Any:
+    import tomlkit  # here, as every use of tomlkit: a run only reads the file (with tomllib)
+
     table = tomlkit.inline_table()
     table.update(values)
     return table
 
 
 def _new_entry(v: Variant, where: Where) -> Any:
+    import tomlkit
+
     table = tomlkit.table()
     table["number"] = where.number
     table["at"] = where.at
@@ -635,6 +641,8 @@ def _place(item: Any, where: Where) -> bool:
     An entry someone wrote as an inline table (``<id> = {status = ...}``) is
     left as written: it is theirs to lay out. Returns whether anything changed.
     """
+    import tomlkit.items
+
     if isinstance(item, tomlkit.items.InlineTable):
         return False
     changed = False
@@ -673,6 +681,8 @@ def synced_text(collation: Collation, text: str | None, path: Path) -> tuple[str
     touched; re-attaching renames the entry's ``[variants.<id>]`` header in the
     text itself, so the entry keeps its place and the comments around it.
     """
+    import tomlkit
+
     report = SyncReport(path)
     original = text or ""
     bom = BOM if original.startswith(BOM) else ""
@@ -861,6 +871,8 @@ def _with_decisions(text: str, path: Path, decisions: dict[str, Decision]) -> st
     last, no empty note is added where there was none); comments, layout and
     every other key and entry stay as they are.
     """
+    import tomlkit
+
     bom = BOM if text.startswith(BOM) else ""
     body = text.removeprefix(BOM)
     spliced = _spliced(body, decisions)
@@ -889,6 +901,8 @@ def _spliced(body: str, decisions: dict[str, Decision]) -> str | None:
     as an inline table, a multi-line string holding a line that starts with
     ``[``, anything unforeseen) the whole file is parsed as before.
     """
+    import tomlkit.exceptions
+
     spans: list[tuple[int, int, str]] = []
     for vid in decisions:
         quoted = re.escape(vid)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import glob
 import os
-import secrets
 from pathlib import Path
 
 from .errors import CollateError
@@ -43,7 +42,9 @@ def write_atomic(
     tmp = ""
     try:
         while True:  # as mkstemp does: a new name until one is free (O_EXCL), mode 0600
-            tmp = str(folder / f".{path.name}.{secrets.token_hex(4)}.tmp")
+            # os.urandom is what secrets.token_hex reads; the secrets module (with random, hmac
+            # and base64) would cost a short run's start-up more than the write itself
+            tmp = str(folder / f".{path.name}.{os.urandom(4).hex()}.tmp")
             try:
                 fd = _open_new(tmp)
                 break

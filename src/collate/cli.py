@@ -13,7 +13,6 @@ import gc
 import logging
 import sys
 from collections.abc import Callable
-from concurrent.futures import BrokenExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -69,12 +68,18 @@ class CollateGroup(click.Group):
                              "(see 'Limits' in the README)") from None
         except RecursionError:
             raise InputError("collate: the input is nested too deeply to read (recursion limit reached)") from None
-        except BrokenExecutor:  # a process pool's (BrokenProcessPool): only pools of processes are used
-            raise InputError("collate: a worker process died (out of memory, or killed); "
-                             "run again with -j 1 to see which set") from None
         except KeyboardInterrupt:
             click.echo("collate: interrupted", err=True)
             raise click.exceptions.Exit(INTERRUPTED) from None
+        except Exception as exc:
+            # concurrent.futures is imported here, not at the top: only -j runs use a pool, and a
+            # pool's failure arrives as an exception (an import on the way out costs nothing)
+            from concurrent.futures import BrokenExecutor
+
+            if isinstance(exc, BrokenExecutor):  # a process pool's (BrokenProcessPool): only pools of processes are used
+                raise InputError("collate: a worker process died (out of memory, or killed); "
+                                 "run again with -j 1 to see which set") from None
+            raise
 
 
 class _StderrHandler(logging.Handler):

@@ -8,7 +8,6 @@ set's manifest are read the same way and unknown keys are named in a warning
 
 from __future__ import annotations
 
-import difflib
 import logging
 import re
 import tomllib
@@ -16,9 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import tomlkit
-import tomlkit.exceptions
 
 from .engines import DEFAULT_ENGINE, ENGINES
 from .errors import ConfigError
@@ -106,6 +102,8 @@ def check_table(
 
 def _with_near(key: str, options: dict[str, Any]) -> str:
     """An unknown key, with the valid one it is likely a typo of: ``hypenation (did you mean hyphenation?)``."""
+    import difflib  # here: only a mistake needs it
+
     near = difflib.get_close_matches(key.lower().replace("_", "-"), list(options), n=1, cutoff=0.6)
     return f"{key} (did you mean {near[0]}?)" if near else key
 
@@ -154,6 +152,8 @@ def _toml_error_position(exc: tomllib.TOMLDecodeError, text: str) -> tuple[str, 
         line, column = line or int(found.group(1)), column or int(found.group(2))
     message = str(getattr(exc, "msg", "")) or re.sub(r" \(at (line \d+, column \d+|end of document)\)$", "", text_of)
     if line is None:
+        import tomlkit.exceptions  # here: only a file tomllib cannot place the error in needs it
+
         try:
             tomlkit.parse(text)
         except tomlkit.exceptions.ParseError as other:

@@ -23,7 +23,6 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import as_completed
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -243,6 +242,8 @@ def run_sets(
         for n, rendered in remote.render_sets([sets[n] for n in todo], engine, chosen):
             finish(todo[n], rendered.write(out))
     elif jobs > 1 and len(todo) > 1:
+        from concurrent.futures import as_completed  # here: only -j needs a pool (workers.process_pool imports it too)
+
         with process_pool(min(jobs, len(todo))) as pool:
             futures = {pool.submit(call_writing, _collate_one, sets[n], engine, chosen, out): n for n in todo}
             try:

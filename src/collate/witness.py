@@ -8,7 +8,6 @@ naming the file, and the line where one can be found.
 
 from __future__ import annotations
 
-import difflib
 import logging
 import re
 from collections.abc import Iterable
@@ -192,6 +191,8 @@ def _near_name(folder: Path, file: str) -> str:
                        if p.is_file() and p.name != MANIFEST and not p.name.startswith("."))
     except OSError:
         return ""
+    import difflib  # here: only a file name that is not there needs it
+
     near = difflib.get_close_matches(file, names, n=1, cutoff=0.6) or difflib.get_close_matches(
         file.lower(), [n.lower() for n in names], n=1, cutoff=0.6)
     if not near:
