@@ -9,7 +9,6 @@ exit 2; anything else is a bug and keeps its traceback.
 
 from __future__ import annotations
 
-import gc
 import logging
 import sys
 from collections.abc import Callable
@@ -351,21 +350,8 @@ def review(paths: tuple[Path, ...], port: int, no_browser: bool, engine: str | N
         raise click.exceptions.Exit(TERMINATED) from None
 
 
-#: the cyclic garbage collector's thresholds for a collate process (Python's default: 700, 10, 10)
-GC_THRESHOLDS = (50_000, 20, 20)
-
-
 def main() -> None:
-    """Console entry point.
-
-    A collation allocates millions of small objects that live to the end (tokens,
-    segments, CollateX's graphs and tables, the alignment table's cells) and makes
-    almost no reference cycles. With Python's default thresholds the collector runs
-    every 700 allocations and, ever more often as the heap grows, walks it whole:
-    about half the run of Darwin's chapter (6 editions) went there. Collecting every
-    50,000 allocations keeps the memory the same (~140 MB) and the reports byte-identical.
-    """
-    gc.set_threshold(*GC_THRESHOLDS)
+    """Console entry point (the garbage collector's thresholds are set by importing collate)."""
     keep_interrupts()
     cli(prog_name="collate")
 
