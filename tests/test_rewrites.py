@@ -310,3 +310,25 @@ def test_a_stanza_end_every_witness_has_parts_the_section_number_after_it() -> N
     readings = _readings(texts)
     assert {"1855": "yourself", "1867": "your-self"} in readings
     assert {"1855": "", "1867": "3"} in readings
+
+
+def test_the_light_words_are_wordfreqs_commonest_read_whole() -> None:
+    """Only the first frequency lists of wordfreq's file are unpacked; they are the lists read whole gives."""
+    import gzip
+    import importlib.util
+
+    import msgpack
+
+    from collate.rewrites import LIGHT_ZIPF, _commonest
+
+    spec = importlib.util.find_spec("wordfreq")
+    assert spec is not None and spec.submodule_search_locations
+    folder = Path(next(iter(spec.submodule_search_locations))) / "data"
+    for language in ("en", "de", "fr"):
+        with gzip.open(folder / f"small_{language}.msgpack.gz", "rb") as f:
+            header, *buckets = msgpack.load(f, raw=False)
+        assert header == {"format": "cB", "version": 1}
+        whole = frozenset(w for bucket in buckets[: round((9 - LIGHT_ZIPF) * 100) + 1] for w in bucket)
+        assert _commonest(language) == whole
+    assert {"the", "and", "of"} <= _commonest("en")
+    assert _commonest("xx") == frozenset()  # a language wordfreq does not have: no light words
