@@ -442,7 +442,7 @@ def limits(tmp: Path, cap: float, memory_mb: int) -> None:
     a third of a second, where a busy machine's noise counts).
     """
     print(f"The limits (issue 12): whole `collate run` processes, each capped at {cap:.0f} s and "
-          f"{memory_mb:,} MB of address space; the user's cache (dictionary answers, compiled templates; "
+          f"{memory_mb:,} MB of address space; the user's cache (dictionary answers; "
           f"README, 'Many sets') as the rows before leave it.\n")
     print(f"{'input':<58} | {'result':<24} | {'s':>6} | {'MB':>6} | goal")
     print("-" * 120)

@@ -37,7 +37,7 @@ GOLDENS = Path(__file__).resolve().parent / "goldens"
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """The user's cache (collate.usercache: dictionary answers, compiled templates) in a folder of
+    """The user's cache (collate.usercache: dictionary answers) in a folder of
     this session's, so a test run neither reads nor fills the developer's ~/.cache (subprocesses inherit it)."""
     folder = tempfile.mkdtemp(prefix="collate-test-cache-")
     config.stash[_CACHE] = folder

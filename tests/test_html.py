@@ -21,7 +21,7 @@ from collate.cli import cli
 from collate.config import Config
 from collate.control import collate_set, load_sets
 from collate.model import Collation, GoneEntry
-from collate.reporters import html
+from collate.reporters import html, htmlpage
 from collate.reporters.json import report_dict
 from conftest import TEST_SETS, WITNESSES
 
@@ -257,3 +257,84 @@ def test_a_collatex_json_base_witness_gets_every_variant_marked(tmp_path: Path) 
     c = collate_set(wset)
     assert c.base == "A" and c.variants
     assert [text for _, text in _marked(c)] == [v.readings["A"].text for v in c.variants]
+
+
+#: SYNTHETIC hostile value: markup, both quotes, an ampersand and the end of a script element
+HOSTILE = """<script>alert("x")</script> & 'q'"""
+#: the same, as the page must hold it: markupsafe's entities, byte for byte as the Jinja templates wrote it
+HOSTILE_ESCAPED = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#39;q&#39;"
+#: and as the JSON in a <script> element must hold it (Jinja's |tojson)
+#: a siglum has no spaces
+SIGLUM = HOSTILE.replace(" ", "")
+HOSTILE_JSON = '"\\u003cscript\\u003ealert(\\"x\\")\\u003c/script\\u003e \\u0026 \\u0027q\\u0027"'
+
+
+def _hostile_set(tmp_path: Path) -> Collation:
+    """A SYNTHETIC set (written here, no real witness) with HOSTILE in every value a page shows.
+
+    The folder and file names hold all of it but the "/" (no file name can).
+    """
+    name = HOSTILE.replace("/", "")
+    folder = tmp_path / f"set {name}"
+    folder.mkdir()
+    (folder / f"a {name}.txt").write_text(f"The letter {HOSTILE} was sent on Monday.\n", encoding="utf-8")
+    (folder / f"b {name}.txt").write_text(f"The letter was sent {HOSTILE} on Tuesday.\n", encoding="utf-8")
+    q = json.dumps  # a TOML basic string is a JSON string
+    (folder / "set.toml").write_text(
+        f"# SYNTHETIC: a test set for the HTML report's escaping, not a real witness\n"
+        f"title = {q('Title ' + HOSTILE)}\nbase = {q('A' + SIGLUM)}\n\n"
+        f"[[witness]]\nsiglum = {q('A' + SIGLUM)}\nfile = {q(f'a {name}.txt')}\n"
+        f"label = {q('label ' + HOSTILE)}\nsource = {q('source ' + HOSTILE)}\n\n"
+        f"[[witness]]\nsiglum = {q('B' + SIGLUM)}\nfile = {q(f'b {name}.txt')}\n"
+        f"label = {q('label B ' + HOSTILE)}\nsource = {q('https://example.org/?q=' + HOSTILE)}\n",
+        encoding="utf-8")
+    c = _collate(folder)
+    return dataclasses.replace(c, variants=tuple(dataclasses.replace(v, note=f"note {HOSTILE}") for v in c.variants))
+
+
+def test_every_value_from_the_edition_is_escaped_where_the_page_shows_it(tmp_path: Path) -> None:
+    c = _hostile_set(tmp_path)
+    assert c.variants and c.name == f"set {HOSTILE.replace('/', '')}"
+    vid = c.variants[0].id
+    review = html.ReviewControls(statuses=("unreviewed", "recorded"), keys=(("r", "recorded"),),
+                                 notes={v.id: f"raw {HOSTILE}" for v in c.variants},
+                                 data={"set": c.name, "token": HOSTILE}, max_note=100)
+    for page, scripts in ((html.render(c), 2), (html.render(c, review), 4)):
+        assert HOSTILE not in page and HOSTILE.replace("/", "") not in page
+        assert page.count(HOSTILE_ESCAPED) >= 10
+        doc = _doc(page)
+        # only our scripts: the value became text everywhere, never an element
+        assert len(doc.xpath("//script")) == scripts
+        assert doc.xpath("//title")[0].text == f"Title {HOSTILE} — collation"
+        assert doc.xpath("//h1")[0].text == f"Title {HOSTILE}"
+        assert doc.xpath('//p[@class="crumbs"]/code')[0].text == c.name
+        table = doc.xpath('//table[@class="witnesses"]/tbody/tr')
+        assert [r.xpath("./th")[0].text.strip() for r in table] == [f"A{SIGLUM}", f"B{SIGLUM}"]
+        assert [r.xpath("./td")[0].text for r in table] == [f"label {HOSTILE}", f"label B {HOSTILE}"]
+        assert [r.xpath(".//code")[0].text for r in table] == [f"a {c.name[4:]}.txt", f"b {c.name[4:]}.txt"]
+        assert table[0].xpath('.//span[@class="source"]')[0].text == f"source {HOSTILE}"
+        assert table[1].xpath('.//a[@class="source"]/@href') == [f"https://example.org/?q={HOSTILE}"]
+        assert HOSTILE in doc.xpath('//div[@class="base-text"]')[0].text_content()
+        entry = _entry(doc, vid)
+        assert entry.xpath('.//span[@class="sigla"]')[0].text == f"B{SIGLUM}"
+        assert entry.xpath('.//p[@class="note"]')[0].text_content() == f"Note: note {HOSTILE}"
+        rows = entry.xpath('.//table[@class="synopsis"]//tr')
+        assert [r.xpath("./th")[0].text for r in rows] == [f"A{SIGLUM}", f"B{SIGLUM}"]
+        assert any(HOSTILE in r.text_content() for r in rows)
+        (data,) = doc.xpath('//script[@id="collate-data"]')
+        assert json.loads(data.text) == html.set_page(c).data
+    # the review page: the raw note in its text area, the set's name and the token in the JSON
+    doc = _doc(page)
+    assert entry.xpath(".//textarea")[0].text == f"raw {HOSTILE}"
+    (raw,) = doc.xpath('//script[@id="collate-review"]')
+    assert json.loads(raw.text) == {"set": c.name, "token": HOSTILE}
+    assert f'"token": {HOSTILE_JSON}' in page
+    assert not {"<", ">", "&", "'"} & set(raw.text)
+
+
+def test_the_escaping_is_markupsafes_and_the_json_jinjas_tojson() -> None:
+    # byte for byte what the Jinja templates wrote (their autoescape and |tojson), so the pages are unchanged
+    assert htmlpage.escape(HOSTILE) == HOSTILE_ESCAPED
+    assert htmlpage.escape(12) == "12"
+    assert htmlpage.script_json(HOSTILE) == HOSTILE_JSON
+    assert htmlpage.script_json({"b": [1, "é"], "a": None}) == '{"a": null, "b": [1, "\\u00e9"]}'

@@ -400,7 +400,7 @@ def _code_fingerprint() -> str:
     digest = hashlib.blake2b(digest_size=16)
     package = Path(__file__).parent
     for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".j2", ".css", ".js") and path.is_file():
+        if path.suffix in (".py", ".css", ".js") and path.is_file():
             digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 

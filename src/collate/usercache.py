@@ -1,16 +1,13 @@
 """The user's cache folder: what collate works out once and keeps across runs and projects.
 
-Two things are kept there, both answers that depend only on files collate reads
-(never on an edition), so every project and every run can share them:
-
-* the dictionaries' answers (:mod:`collate.lexicon`): is a word in ``en_US``,
-  in ``en_GB``…, one file per dictionary and version of its files;
-* the HTML templates compiled to Python (:mod:`collate.reporters.html`, Jinja's
-  own bytecode cache).
+What is kept there depends only on files collate reads (never on an edition),
+so every project and every run can share it: the dictionaries' answers
+(:mod:`collate.lexicon`): is a word in ``en_US``, in ``en_GB``…, one file per
+dictionary and version of its files.
 
 Without them a short run takes about a third longer, opening two Hunspell
-dictionaries and compiling templates (three witnesses of 1,000 words, a whole
-``collate run``: 0.42 s with an empty cache, 0.30 s with a warm one). The folder is the platform's (``~/.cache/collate`` on
+dictionaries (three witnesses of 1,000 words, a whole ``collate run``: 0.42 s
+with an empty cache, 0.30 s with a warm one). The folder is the platform's (``~/.cache/collate`` on
 Linux, by ``platformdirs``), or ``COLLATE_CACHE_DIR`` when set; set to the
 empty string, nothing is kept. A folder that cannot be made or written is no
 error: the run is as slow as without a cache and writes the same reports.
@@ -27,7 +24,7 @@ ENVIRONMENT = "COLLATE_CACHE_DIR"
 
 
 def cache_folder(kind: str) -> Path | None:
-    """The folder ``kind`` (``"lexicon"``, ``"templates"``) of the user's cache, made if need be.
+    """The folder ``kind`` (``"lexicon"``) of the user's cache, made if need be.
 
     None when caching is off (``COLLATE_CACHE_DIR=""``) or the folder cannot be made.
     """

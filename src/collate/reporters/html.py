@@ -1,10 +1,15 @@
 """The HTML reports: one self-contained page per set, and an index of every set.
 
 Built the way coverage.py's ``html.py`` is: plain view dataclasses first (what
-each part of the page shows, already in the order it is shown), then Jinja2
-templates in ``collate/templates/`` that only lay them out. Autoescaping is on,
-so witness text and notes are escaped everywhere they appear; CSS and JS are
-read with :mod:`importlib.resources` and inlined, and the page's
+each part of the page shows, already in the order it is shown), then code that
+only lays them out, :mod:`collate.reporters.htmlpage`. Like coverage.py, which
+renders its pages with a tiny engine of its own, we use no template engine, and
+go further: plain Python functions, one per part of the page. HTML is a default
+format, so every ``collate run`` paid for Jinja2's import and for loading its
+compiled templates (about a tenth of a short run); f-strings write the same
+bytes in less time than that. Every value from the edition is escaped where it
+goes in (``htmlpage.escape``: witness text, notes, sigla, labels, file names);
+CSS and JS are read with :mod:`importlib.resources` and inlined, and the page's
 Content-Security-Policy forbids every request (``default-src 'none'``) and any
 script but ours (by hash), so a report opened from disk or attached to a CI run
 works alone and cannot be made to run what a witness holds.
@@ -26,11 +31,9 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
-import jinja2
-
 from ..model import CLASSES, STATUSES, Collation, GoneEntry, Reading, Variant
 from ..moves import leads, moved_words
-from ..usercache import cache_folder
+from . import htmlpage
 
 FORMAT = "html"
 SUFFIX = ".html"
@@ -571,31 +574,9 @@ def index_page_of_rows(rows_in: Sequence[IndexRow]) -> IndexPage:
 # --------------------------------------------------------------------------- rendering
 
 
-#: how the templates are read; part of the compiled templates' cache key (a change compiles them anew)
-_OPTIONS: dict[str, Any] = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True, "keep_trailing_newline": True}
-
-
-@cache
-def _environment() -> jinja2.Environment:
-    """The templates' environment, compiled templates kept in the user's cache.
-
-    Compiling ``set.html.j2`` to Python costs more than rendering a letter's
-    page; Jinja's own bytecode cache keeps the result, checked against the
-    template's source on every load, in a folder per Jinja version and options.
-    """
-    key = hashlib.blake2b(repr((jinja2.__version__, sorted(_OPTIONS.items()))).encode(), digest_size=6).hexdigest()
-    folder = cache_folder(f"templates-{key}")
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("collate", "templates"),
-        undefined=jinja2.StrictUndefined,
-        bytecode_cache=jinja2.FileSystemBytecodeCache(str(folder)) if folder is not None else None,
-        **_OPTIONS,
-    )
-
-
 @cache
 def _asset(name: str) -> str:
-    return (resources.files("collate") / "templates" / name).read_text(encoding="utf-8")
+    return (resources.files("collate") / "assets" / name).read_text(encoding="utf-8")
 
 
 def _csp_hash(script: str) -> str:
@@ -625,15 +606,6 @@ def csp(with_script: bool, review: bool = False) -> str:
             f"{connect}base-uri 'none'; form-action 'none'")
 
 
-def _render(template: str, with_script: bool, review: ReviewControls | None = None, **context: Any) -> str:
-    if review is not None:
-        review = replace(review, script=_script("review.js"), css=_asset("review.css"))
-    return _environment().get_template(template).render(
-        css=_asset("report.css"), script=_script("report.js"), csp=csp(with_script, review is not None),
-        review=review, **context
-    )
-
-
 def render(c: Collation, review: ReviewControls | None = None) -> str:
     """The page for one set; with ``review``, the decision controls of ``collate review``.
 
@@ -641,14 +613,19 @@ def render(c: Collation, review: ReviewControls | None = None) -> str:
     """
     page = set_page(c)
     with_script = bool(page.entries)
-    return _render("set.html.j2", with_script=with_script, review=review if with_script else None, page=page)
+    if not with_script:
+        review = None
+    elif review is not None:
+        review = replace(review, script=_script("review.js"), css=_asset("review.css"))
+    return htmlpage.set_document(page, review, csp=csp(with_script, review is not None), css=_asset("report.css"),
+                                 script=_script("report.js"))
 
 
 def render_index(collations: Sequence[Collation]) -> str:
     """The index of every set, linking to each set's page."""
-    return _render("index.html.j2", with_script=False, index=index_page(collations))
+    return render_index_rows([index_row(c) for c in collations])
 
 
 def render_index_rows(rows: Sequence[IndexRow]) -> str:
     """The index from each set's :func:`index_row` (some sets kept from an earlier run)."""
-    return _render("index.html.j2", with_script=False, index=index_page_of_rows(rows))
+    return htmlpage.index_document(index_page_of_rows(rows), csp=csp(False), css=_asset("report.css"))
