@@ -347,7 +347,7 @@ def assign_roles(text: str, tokens: Sequence[Token], rules: Rules) -> tuple[str,
         for i in range(1, len(tokens) - 1):
             token = tokens[i]
             if (
-                token.text in ("-", "‐", "¬")
+                token.kind == "punct" and token.text in ("-", "‐", "¬")
                 and roles[i - 1] == "word" and roles[i + 1] == "word"
                 and tokens[i - 1].kind == "word" and tokens[i + 1].kind == "word"
                 and tokens[i - 1].space == ""
@@ -399,16 +399,22 @@ def split_fused_years(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     a ``note`` by :func:`is_note_marker`, since no space precedes it).
     """
     out: list[Token] = []
+    done = 0  # tokens before this index are in out
     for i, token in enumerate(tokens):
-        match = _FUSED_YEAR.match(token.text) if token.kind == "number" else None
+        if token.kind != "number" or len(token.text) < 5:
+            continue
+        match = _FUSED_YEAR.match(token.text)
         if match and any(t.text[:1].isupper() and t.text.casefold() in _MONTHS for t in tokens[max(0, i - 3):i]):
             year, marker = match.group(1), match.group(2)
+            out.extend(tokens[done:i])
             out.append(Token(year, "", token.offset, token.line, token.column, "number"))
             out.append(Token(marker, token.space, token.offset + len(year), token.line,
                              token.column + len(year), "number"))
-        else:
-            out.append(token)
-    return tuple(out) if len(out) != len(tokens) else tokens
+            done = i + 1
+    if not done:
+        return tokens
+    out.extend(tokens[done:])
+    return tuple(out)
 
 
 def is_note_marker(tokens: Sequence[Token], i: int) -> bool:
