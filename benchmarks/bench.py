@@ -51,6 +51,10 @@ DARWIN = HERE / "darwin-origin-ch1"
 ORDER = ["1859", "1872", "1866", "1860", "1869", "1861"]
 ONLY_LATE = {1, 2, 4, 45}  # paragraphs (of 47) that only 1869 and 1872 have
 PARTS = ["limits", "table", "thousand", "letter", "darwin", "windows", "many", "dask"]
+#: a whole collate process as people start one: the console script pip installs beside this Python
+#: (``python -m collate.cli`` also loads runpy and runs the CLI module as ``__main__``)
+COLLATE = ([str(Path(sys.executable).parent / "collate")] if (Path(sys.executable).parent / "collate").is_file()
+           else [sys.executable, "-m", "collate.cli"])
 LETTER = HERE.parent / "witnesses" / "1933-11-23-roosevelt-to-litvinov" / "app.txt"
 
 
@@ -244,7 +248,7 @@ def letter() -> None:
 
 
 def darwin_run(tmp: Path) -> None:
-    collate = [sys.executable, "-m", "collate.cli"]
+    collate = COLLATE
     out, wall, rss = measure([*collate, "run", str(DARWIN), "--out", str(tmp / "darwin"), "--force"], cwd=tmp)
     written = sorted(p.name for p in (tmp / "darwin").iterdir())
     print(f"\nDarwin, chapter 1, six editions (~12,500 words each), `collate run` writing {', '.join(written)}: "
@@ -253,7 +257,7 @@ def darwin_run(tmp: Path) -> None:
 
 def many_sets(tmp: Path, count: int, jobs: int) -> None:
     root = small_sets(tmp / "sets", count)
-    collate = [sys.executable, "-m", "collate.cli", "run", str(root), "--out", str(tmp / "many"), "-j", str(jobs)]
+    collate = [*COLLATE, "run", str(root), "--out", str(tmp / "many"), "-j", str(jobs)]
     _, first, rss = measure(collate, cwd=tmp)
     _, second, _ = measure(collate, cwd=tmp)
     print(f"\n{count} synthetic sets of 3 witnesses (~120 words), JSON and HTML: first run (-j {jobs}) {first:.1f} s "
@@ -294,7 +298,7 @@ def dask_sets(tmp: Path, count: int) -> None:
     import json
 
     root = small_sets(tmp / "dask-sets", count)
-    run = [sys.executable, "-m", "collate.cli", "run", str(root), "--force"]
+    run = [*COLLATE, "run", str(root), "--force"]
     _, local, _ = measure([*run, "--out", str(tmp / "j2"), "-j", "2"], cwd=tmp)
     _, unchanged, _ = measure([*run[:-1], "--out", str(tmp / "j2")], cwd=tmp)  # the client's own work per set
     dask = Path(sys.executable).parent / "dask"
@@ -405,7 +409,7 @@ def whole(argv: list[str], cwd: Path, cap: float, memory_mb: int) -> tuple[str, 
 
     start = time.perf_counter()
     stdout, stderr = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")
-    child = subprocess.Popen([sys.executable, "-m", "collate.cli", *argv], stdout=stdout, stderr=stderr,
+    child = subprocess.Popen([*COLLATE, *argv], stdout=stdout, stderr=stderr,
                              cwd=cwd, text=True, preexec_fn=limit, start_new_session=True)
     while True:
         pid, status, usage = os.wait4(child.pid, os.WNOHANG)
