@@ -284,3 +284,27 @@ def test_the_command_shows_no_progress_bar_when_not_on_a_terminal(edition_copy: 
     assert result.exit_code == 0, result.output
     assert len(result.stdout.splitlines()) == len(list(edition_copy.iterdir()))
     assert not regex.search(r"collating|\r|\x1b", result.stderr + result.stdout)
+
+
+def test_a_changed_program_is_a_changed_input(tmp_path: Path) -> None:
+    """The run cache's code fingerprint follows collate's sources, templates and assets, not its bytecode."""
+    from collate.control import _code_fingerprint
+
+    package = tmp_path / "collate"
+    shutil.copytree(Path(anchored.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    first = _code_fingerprint(str(package))
+    assert first == _code_fingerprint(str(package))
+    (package / "__pycache__").mkdir(exist_ok=True)
+    (package / "__pycache__" / "units.cpython-311.pyc").write_bytes(b"bytecode")
+    (package / "notes.txt").write_text("not code", encoding="utf-8")
+    assert _code_fingerprint(str(package)) == first
+    stylesheet = next(package.rglob("*.css")).relative_to(package)
+    for changed in (Path("units.py"), Path("reporters/json.py"), stylesheet):
+        path = package / changed
+        original = path.read_bytes()
+        path.write_bytes(original + b"\n")
+        assert _code_fingerprint(str(package)) != first, changed
+        path.write_bytes(original)
+    assert _code_fingerprint(str(package)) == first
+    (package / "reporters" / "new.py").write_text("", encoding="utf-8")  # a new module changes it too
+    assert _code_fingerprint(str(package)) != first

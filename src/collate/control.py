@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -395,13 +396,18 @@ class _Cache:
             log.warning("%s", exc)
 
 
-def _code_fingerprint() -> str:
-    """collate's own source: a changed program is a changed input, version number or not."""
+def _code_fingerprint(package: str = os.path.dirname(__file__)) -> str:
+    """collate's own source (its code, CSS, JS): a changed program is a changed input, version or not."""
     digest = hashlib.blake2b(digest_size=16)
-    package = Path(__file__).parent
-    for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".css", ".js") and path.is_file():
-            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    found = []  # (path relative to the package, with "/", path): os.walk, a third of rglob's time
+    for folder, subfolders, files in os.walk(package):
+        subfolders[:] = [d for d in subfolders if d != "__pycache__"]
+        inside = os.path.relpath(folder, package).replace(os.sep, "/")
+        found += [(name if inside == "." else f"{inside}/{name}", os.path.join(folder, name))
+                  for name in files if name.endswith((".py", ".css", ".js"))]
+    for shown, path in sorted(found):
+        with open(path, "rb") as handle:
+            digest.update(shown.encode() + b"\0" + handle.read())
     return digest.hexdigest()
 
 
