@@ -14,6 +14,8 @@ import warnings
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from collate.config import NORMALIZE_OPTIONS, check_table
 from collate.errors import ConfigError
@@ -300,3 +302,10 @@ def test_each_two_readings_own_difference_is_classed_too() -> None:
     found = classes_of(texts)
     assert ("substitution", ("case", "punctuation", "whitespace"), False,
             {"1855": ".\u00a0.\u00a0.\u00a0. Always", "1856": "— always", "1867": "—always"}) in found  # no-break spaces
+
+
+@given(st.text(alphabet=st.sampled_from("ab `'’‘“”—–-é\u00b4"), max_size=12) | st.text(max_size=12))
+def test_quotes_are_straightened_as_the_table_says_fast_path_or_not(text: str) -> None:
+    from collate.normalize import QUOTES, straight_quotes
+
+    assert straight_quotes(text) == text.translate(QUOTES)

@@ -49,7 +49,7 @@ from rapidfuzz.distance import OSA
 
 from .lexicon import accepted_by
 from .model import Prepared, Token
-from .normalize import QUOTES, spelling_key
+from .normalize import spelling_key, straight_quotes
 from .rules import Rules
 
 _APOSTROPHE = "'"
@@ -57,7 +57,7 @@ _APOSTROPHE = "'"
 
 def folded(text: str) -> str:
     """A form as spelling compares it: lower case, straight apostrophes."""
-    return text.translate(QUOTES).lower()
+    return straight_quotes(text).lower()
 
 
 def near(a: str, b: str) -> bool:
