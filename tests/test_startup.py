@@ -44,3 +44,16 @@ def test_a_run_of_the_shipped_edition_imports_only_what_it_uses(tmp_path: Path) 
     modules = _imported_by(["run", str(ROOT / "witnesses"), "--out", str(tmp_path), "--force"])
     assert "collate.variants" in modules  # it did collate
     assert _loaded(modules, NOT_ON_A_RUN) == []
+
+
+#: all of collate that ``collate --version`` and ``--help`` import: the command line and the tables
+#: its options name (engines, report formats), no collation module
+FOR_HELP = {"collate", "collate.cli", "collate.engines", "collate.errors", "collate.atomic", "collate.reporters",
+            "collate.sources", "collate.workers"}
+
+
+def test_version_and_help_import_no_collation_module() -> None:
+    for argv in (["--version"], ["--help"], ["run", "--help"], ["check", "--help"]):
+        modules = _imported_by(argv)
+        assert {m for m in modules if m.split(".")[0] == "collate"} == FOR_HELP, argv
+        assert _loaded(modules, ("tomlkit", "regex", "rapidfuzz", "jinja2")) == [], argv

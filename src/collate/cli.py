@@ -18,13 +18,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from . import __version__
-from .check import summary
-from .config import config_for
-from .control import check_paths, diff_files, run_sets, sync_paths
 from .engines import ENGINES
 from .errors import CollateError
 from .reporters import CHECK_REPORTERS, REPORTERS, write_output
-from .reporters.text import diff_lines
 from .sources import display_path
 from .workers import INTERRUPTED, keep_interrupts
 
@@ -150,6 +146,9 @@ def run(paths: tuple[Path, ...], out: Path | None, engine: str | None, formats: 
     Example:
       collate run witnesses/ --out reports/
     """
+    from .config import config_for  # here, in each command: `collate --help` imports no collation module
+    from .control import run_sets
+
     chosen = list(paths) or [Path("witnesses")]
     bar = _Progress() if sys.stderr.isatty() else None
     try:
@@ -213,6 +212,10 @@ def diff(a: Path, b: Path, engine: str | None) -> None:
     Example:
       collate diff frus-d46.txt my-transcription.txt
     """
+    from .config import config_for
+    from .control import diff_files
+    from .reporters.text import diff_lines
+
     collation = diff_files(a, b, config_for([b]), engine)
     for line in diff_lines(collation, {"A": display_path(a), "B": display_path(b)}):
         click.echo(line)
@@ -267,6 +270,9 @@ def apparatus(paths: tuple[Path, ...], scheduler: str | None) -> None:
     Example:
       collate apparatus witnesses/
     """
+    from .config import config_for
+    from .control import sync_paths
+
     chosen = list(paths) or [Path("witnesses")]
     sync_paths(chosen, config_for(chosen), echo=click.echo, remote=_remote(scheduler))
 
@@ -297,6 +303,10 @@ def check_command(paths: tuple[Path, ...], fmt: str, ignore_classes: tuple[str, 
       collate check witnesses/ --format github
       collate check --ignore-class case --ignore-class quotes
     """
+    from .check import summary
+    from .config import config_for
+    from .control import check_paths
+
     chosen = list(paths) or [Path("witnesses")]
     result = check_paths(chosen, config_for(chosen), ignore_classes=ignore_classes, accidentals=accidentals,
                          remote=_remote(scheduler))
@@ -332,6 +342,7 @@ def review(paths: tuple[Path, ...], port: int, no_browser: bool, engine: str | N
       collate review witnesses/
       collate review --port 0 --no-browser
     """
+    from .config import config_for
     from .server import TERMINATED, Terminated, bind, serve
     from .session import Session
 

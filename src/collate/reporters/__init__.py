@@ -19,12 +19,14 @@ import importlib
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Generic, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, cast
 
 from ..atomic import write_atomic
-from ..check import CheckResult
 from ..errors import ConfigError, OutputError
-from ..model import Collation
+
+if TYPE_CHECKING:  # named in the protocols only: the registry is imported by `collate --help` too
+    from ..check import CheckResult
+    from ..model import Collation
 
 
 class Reporter(Protocol):
