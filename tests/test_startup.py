@@ -20,6 +20,7 @@ NOT_ON_A_RUN = (
     "tomlkit",  # writing apparatus.toml / set.toml (collate apparatus, init, review), a TOML error's place
     "concurrent.futures",  # -j N (a process pool), a book's windows
     "secrets",  # collate review's token (atomic's temporary names read os.urandom)
+    "collate.check",  # collate check's verdict
 )
 
 

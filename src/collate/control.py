@@ -26,12 +26,11 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from . import __version__
 from .align import Columns
 from .apparatus import Apparatus, SyncReport, annotate, apparatus_path, read_apparatus, sync, with_decisions
-from .check import CheckResult, judge
 from .config import Config, config_for, validate_classes
 from .engines import DEFAULT_ENGINE, align
 from .errors import CollateError, WitnessError
@@ -50,6 +49,9 @@ from .table import alignment_table
 from .variants import find_variants
 from .witness import discover, read_witness
 from .workers import call_writing, process_pool
+
+if TYPE_CHECKING:
+    from .check import CheckResult
 
 log = logging.getLogger("collate")
 
@@ -492,6 +494,8 @@ def check_paths(
         config = replace(config, ignore_classes=validate_classes(list(ignore_classes), "--ignore-class"))
     if accidentals is not None:
         config = replace(config, accidentals=accidentals)
+    from .check import judge  # here: only collate check judges (a run merges decisions, never judges)
+
     return judge([with_decisions(c) for c in _collate(paths, config, engine, remote)], config)
 
 
