@@ -42,7 +42,7 @@ from .moves import leads
 from .sources import display_path
 
 if TYPE_CHECKING:
-    import tomlkit
+    import tomlkit  # for annotations: see parse()
 
 FILENAME = "apparatus.toml"
 BOM = "\ufeff"
@@ -558,7 +558,7 @@ def _inline(values: dict[str, str]) -> Any:
 
 
 def _new_entry(v: Variant, where: Where) -> Any:
-    import tomlkit
+    import tomlkit  # here: only writing the file needs tomlkit
 
     table = tomlkit.table()
     table["number"] = where.number
@@ -641,7 +641,7 @@ def _place(item: Any, where: Where) -> bool:
     An entry someone wrote as an inline table (``<id> = {status = ...}``) is
     left as written: it is theirs to lay out. Returns whether anything changed.
     """
-    import tomlkit.items
+    import tomlkit.items  # here: only writing the file needs tomlkit
 
     if isinstance(item, tomlkit.items.InlineTable):
         return False
@@ -681,7 +681,7 @@ def synced_text(collation: Collation, text: str | None, path: Path) -> tuple[str
     touched; re-attaching renames the entry's ``[variants.<id>]`` header in the
     text itself, so the entry keeps its place and the comments around it.
     """
-    import tomlkit
+    import tomlkit  # here: only writing the file needs tomlkit
 
     report = SyncReport(path)
     original = text or ""
@@ -871,7 +871,7 @@ def _with_decisions(text: str, path: Path, decisions: dict[str, Decision]) -> st
     last, no empty note is added where there was none); comments, layout and
     every other key and entry stay as they are.
     """
-    import tomlkit
+    import tomlkit  # here: only writing the file needs tomlkit
 
     bom = BOM if text.startswith(BOM) else ""
     body = text.removeprefix(BOM)
@@ -901,7 +901,7 @@ def _spliced(body: str, decisions: dict[str, Decision]) -> str | None:
     as an inline table, a multi-line string holding a line that starts with
     ``[``, anything unforeseen) the whole file is parsed as before.
     """
-    import tomlkit.exceptions
+    import tomlkit.exceptions  # here: only writing the file needs tomlkit
 
     spans: list[tuple[int, int, str]] = []
     for vid in decisions:

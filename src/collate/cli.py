@@ -212,7 +212,7 @@ def diff(a: Path, b: Path, engine: str | None) -> None:
     Example:
       collate diff frus-d46.txt my-transcription.txt
     """
-    from .config import config_for
+    from .config import config_for  # here, as in run
     from .control import diff_files
     from .reporters.text import diff_lines
 
@@ -270,7 +270,7 @@ def apparatus(paths: tuple[Path, ...], scheduler: str | None) -> None:
     Example:
       collate apparatus witnesses/
     """
-    from .config import config_for
+    from .config import config_for  # here, as in run
     from .control import sync_paths
 
     chosen = list(paths) or [Path("witnesses")]
@@ -303,7 +303,7 @@ def check_command(paths: tuple[Path, ...], fmt: str, ignore_classes: tuple[str, 
       collate check witnesses/ --format github
       collate check --ignore-class case --ignore-class quotes
     """
-    from .check import summary
+    from .check import summary  # here, as in run
     from .config import config_for
     from .control import check_paths
 
