@@ -1,6 +1,6 @@
 """The HTML reports: one self-contained page per set, and an index of every set.
 
-Built the way coverage.py's ``html.py`` is: plain view dataclasses first (what
+Built the way coverage.py's ``html.py`` is: plain views first (what
 each part of the page shows, already in the order it is shown), then code that
 only lays them out, :mod:`collate.reporters.htmlpage`. Like coverage.py, which
 renders its pages with a tiny engine of its own, we use no template engine, and
@@ -25,10 +25,10 @@ import base64
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from ..model import CLASSES, STATUSES, Collation, GoneEntry, Reading, Variant
@@ -50,17 +50,20 @@ VISIBLE_SPACE = {" ": "\u2423", "\n": "\u21b5\n", "\r": "", "\t": "\u21e5"}
 
 # --------------------------------------------------------------------------- views
 
+# Named tuples, as immutable and as plain as frozen dataclasses: defining fifteen
+# dataclasses (their methods written and compiled one by one) cost every run
+# ~9 ms, a named tuple a tenth of that. IndexRow stays a dataclass: the runner
+# keeps it between runs (dataclasses.asdict) for sets it does not collate again.
 
-@dataclass(frozen=True)
-class Fragment:
+
+class Fragment(NamedTuple):
     """A piece of a reading: ``op`` is 0 (as the base), 1 (only here), -1 (only in the base)."""
 
     op: int
     text: str
 
 
-@dataclass(frozen=True)
-class ApparatusReading:
+class ApparatusReading(NamedTuple):
     """One distinct reading in the apparatus line, with every witness that has it."""
 
     text: str
@@ -70,8 +73,7 @@ class ApparatusReading:
     word: str = ""
 
 
-@dataclass(frozen=True)
-class SynopticRow:
+class SynopticRow(NamedTuple):
     """One witness at a variant: where, a little of its own text either side, its reading."""
 
     siglum: str
@@ -83,8 +85,7 @@ class SynopticRow:
     empty: bool
 
 
-@dataclass(frozen=True)
-class VariantEntry:
+class VariantEntry(NamedTuple):
     """One variant as the page shows it."""
 
     id: str
@@ -110,16 +111,14 @@ class VariantEntry:
     in_text: bool
 
 
-@dataclass(frozen=True)
-class TextPiece:
+class TextPiece(NamedTuple):
     """A stretch of the base text; ``entry`` is set where a variant is marked."""
 
     text: str
     entry: VariantEntry | None = None
 
 
-@dataclass(frozen=True)
-class WitnessRow:
+class WitnessRow(NamedTuple):
     siglum: str
     label: str
     file: str
@@ -130,37 +129,33 @@ class WitnessRow:
     is_base: bool
 
 
-@dataclass(frozen=True)
-class MetricCell:
+class MetricCell(NamedTuple):
     cer: str
     wer: str
     agreement: str
     title: str
 
 
-@dataclass(frozen=True)
-class MatrixRow:
+class MatrixRow(NamedTuple):
     siglum: str
     cells: tuple[MetricCell | None, ...]
 
 
-@dataclass(frozen=True)
-class FilterOption:
+class FilterOption(NamedTuple):
     group: str
     value: str
     label: str
-    count: int
+    #: how many variants it selects
+    variants: int
 
 
-@dataclass(frozen=True)
-class FilterGroup:
+class FilterGroup(NamedTuple):
     name: str
     legend: str
     options: tuple[FilterOption, ...]
 
 
-@dataclass(frozen=True)
-class StaleEntry:
+class StaleEntry(NamedTuple):
     """An apparatus entry whose variant no longer occurs: kept in the file, shown here."""
 
     id: str
@@ -170,8 +165,7 @@ class StaleEntry:
     note: str
 
 
-@dataclass(frozen=True)
-class SetPage:
+class SetPage(NamedTuple):
     name: str
     title: str
     base: str
@@ -191,8 +185,7 @@ class SetPage:
     data: dict[str, Any]
 
 
-@dataclass(frozen=True)
-class ReviewControls:
+class ReviewControls(NamedTuple):
     """What ``collate review`` adds to a set's page: the decision controls and their script.
 
     Offline pages (``collate run``) have none of it: ``review`` is None there and
@@ -223,8 +216,7 @@ class IndexRow:
     single: bool
 
 
-@dataclass(frozen=True)
-class IndexPage:
+class IndexPage(NamedTuple):
     rows: tuple[IndexRow, ...]
     sets: int
     variants: int
@@ -616,7 +608,7 @@ def render(c: Collation, review: ReviewControls | None = None) -> str:
     if not with_script:
         review = None
     elif review is not None:
-        review = replace(review, script=_script("review.js"), css=_asset("review.css"))
+        review = review._replace(script=_script("review.js"), css=_asset("review.css"))
     return htmlpage.set_document(page, review, csp=csp(with_script, review is not None), css=_asset("report.css"),
                                  script=_script("report.js"))
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .html import (
+        FilterGroup,
         Fragment,
         IndexPage,
         IndexRow,
@@ -140,7 +141,7 @@ def controls_panel(page: SetPage, review: ReviewControls | None) -> str:
   </div>
   <p id="shown" class="shown" role="status" aria-live="polite">Showing {variants} of {variants} variants</p>
   <form class="filters" id="filters" aria-label="Filters">
-{"".join(filter_group(g.name, g.legend, g.options) for g in page.filters)}\
+{"".join(filter_group(g) for g in page.filters)}\
     <button type="button" id="show-all">Show all</button>
   </form>
   <p class="keys">Keys: <kbd>j</kbd>/<kbd>n</kbd> next, <kbd>k</kbd>/<kbd>p</kbd> previous variant.</p>
@@ -148,17 +149,18 @@ def controls_panel(page: SetPage, review: ReviewControls | None) -> str:
 """
 
 
-def filter_group(name: str, legend: str, options: Iterable[Any]) -> str:
-    """One fieldset of checkboxes (``options``: :class:`~collate.reporters.html.FilterOption`)."""
+def filter_group(group: FilterGroup) -> str:
+    """One fieldset of checkboxes, all checked: the script hides what a box left unchecked filters out."""
+    name = group.name
     boxes = "".join(
-        f"""      <label class="filter {"" if o.count else "zero"}"><input type="checkbox" checked \
+        f"""      <label class="filter {"" if o.variants else "zero"}"><input type="checkbox" checked \
 name="{escape(name)}" value="{escape(o.value)}" data-group="{escape(name)}">
-        <span class="filter-label">{escape(o.label)}</span> <span class="count">{o.count}</span></label>
+        <span class="filter-label">{escape(o.label)}</span> <span class="count">{o.variants}</span></label>
 """
-        for o in options
+        for o in group.options
     )
     return f"""    <fieldset class="filter-group" data-group="{escape(name)}">
-      <legend>{escape(legend)}</legend>
+      <legend>{escape(group.legend)}</legend>
 {boxes}    </fieldset>
 """
 
