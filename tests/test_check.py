@@ -128,3 +128,21 @@ def test_a_problem_points_at_the_witness_that_departs() -> None:
     assert primary(by_id[TO_KALININ], "FRUS") == "APP"  # APP lacks "to"
     assert primary(by_id["87f11d6272"], "FRUS") == "APP"  # the signature, APP only
     assert re.fullmatch(r"[0-9a-f]{10}", TO_KALININ)
+
+
+def test_junit_lists_both_halves_of_a_transposition() -> None:
+    """The following half of a moved passage is decided at its lead, and still has its own test case and place.
+
+    tests/sets/moved-paragraph is synthetic (a paragraph of Darwin's 1859 text moved to the end).
+    """
+    moved = Path(__file__).resolve().parent / "sets" / "moved-paragraph"
+    result = check_paths([moved], Config())
+    (s,) = result.sets
+    (follower,) = [vid for vid, need in s.variants if not need]
+    root = ET.fromstring(junit.render(result))
+    cases = {c.get("name"): c for c in root.iter("testcase")}
+    assert list(cases) == [f"variant {vid}" for vid, _ in s.variants]
+    case = cases[f"variant {follower}"]
+    assert case.find("failure") is None
+    assert (case.get("file"), case.get("line"), case.get("column")) == tuple(map(str, s.locations[follower]))
+    assert case.get("file", "").endswith("moved-paragraph/moved.synthetic.txt")

@@ -85,14 +85,14 @@ def judge_set(c: Collation, config: Config) -> SetResult:
     by_id = {v.id: v for v in c.variants}
     for v in c.variants:
         need = needs_review(v, config.ignore_classes, config.accidentals)
+        siglum = primary(v, c.base)
+        r = v.readings[siglum]
+        locations[v.id] = (files[siglum], r.line, r.column)  # every variant checked has its place
         lead = by_id.get(follows.get(v.id, ""))
         if lead is not None and lead.status == v.status:  # one decision for both halves: said at the lead
             checked.append((v.id, False))
             continue
         checked.append((v.id, need))
-        siglum = primary(v, c.base)
-        r = v.readings[siglum]
-        locations[v.id] = (files[siglum], r.line, r.column)
         if v.status == "error":
             message = f"transcription error {v.id}, {describe(v, names, siglum)}"
             if v.note:
