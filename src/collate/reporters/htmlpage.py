@@ -99,6 +99,7 @@ def set_document(page: SetPage, review: ReviewControls | None, *, csp: str, css:
 
 
 def set_body(page: SetPage, review: ReviewControls | None, script: str) -> str:
+    """The parts in the order the page shows them; a set without variants has no controls, apparatus or script."""
     controls = controls_panel(page, review) if page.entries else ""
     apparatus_section = apparatus(page, review) if page.entries else ""
     return f"""{set_head(page)}<div class="layout">
@@ -229,6 +230,7 @@ def matrix(sigla: Iterable[str], rows: Iterable[MatrixRow]) -> str:
 
 
 def matrix_row(row: MatrixRow) -> str:
+    """One witness against every other; a witness against itself is a dash."""
     cells = "".join(
         f"""<td title="{escape(c.title)}"><span class="m"><abbr title="character error rate">CER</abbr> \
 {escape(c.cer)}</span> <span class="m"><abbr title="word error rate">WER</abbr> {escape(c.wer)}</span> \
@@ -285,6 +287,7 @@ def apparatus(page: SetPage, review: ReviewControls | None) -> str:
 
 
 def apparatus_entry(e: VariantEntry, base: str, review: ReviewControls | None) -> str:
+    """One variant; its id is its anchor, so ``<set>.html#<id>`` opens the page at it."""
     vid = escape(e.id)
     place = f"<i>{escape(e.lemma_place)}</i> " if e.lemma_place else ""
     return f"""    <li class="entry {escape(e.css)}" id="{vid}" tabindex="-1">
@@ -323,6 +326,7 @@ def fragments(frags: Iterable[Fragment]) -> str:
 
 
 def classes(e: VariantEntry) -> str:
+    """The variant's classes, one badge each (none for a variant without a class)."""
     if not e.classes:
         return ""
     return f"""<span class="classes">{"".join(f'<span class="cls">{escape(k)}</span>' for k in e.classes)}</span>"""
@@ -339,6 +343,7 @@ def moved(e: VariantEntry) -> str:
 
 
 def in_text(e: VariantEntry) -> str:
+    """A link to the variant's mark in the base text, where it has one."""
     return f'<a class="to-text" href="#t-{escape(e.id)}">in the text</a>' if e.in_text else ""
 
 
@@ -384,6 +389,7 @@ def synopsis(e: VariantEntry) -> str:
 
 
 def synoptic_row(row: SynopticRow) -> str:
+    """One witness at the variant: a witness that lacks the passage reads *om.*"""
     reading = "<i>om.</i>" if row.empty else fragments(row.fragments)
     return (f"""          <tr{' class="base"' if row.is_base else ""}><th scope="row">{escape(row.siglum)}</th>"""
             f'<td class="loc">{escape(row.location)}</td><td class="ctx"><span class="around">{escape(row.before)}</span>'
@@ -448,6 +454,7 @@ def scripts(page: SetPage, review: ReviewControls | None, script: str) -> str:
 
 
 def index_document(index: IndexPage, *, csp: str, css: str) -> str:
+    """The index page: no script, so its CSP allows none."""
     return document("Collation reports", "index", index_body(index), csp=csp, css=css)
 
 
@@ -477,6 +484,7 @@ def index_body(index: IndexPage) -> str:
 
 
 def index_row(row: IndexRow) -> str:
+    """One set: a single witness has nothing to count."""
     if row.single:
         counts = """        <td colspan="3" class="single-note">single witness — nothing to collate</td>
 """
