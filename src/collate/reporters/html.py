@@ -615,7 +615,7 @@ def render(c: Collation, review: ReviewControls | None = None) -> str:
 
 def render_index(collations: Sequence[Collation]) -> str:
     """The index of every set, linking to each set's page."""
-    return render_index_rows([index_row(c) for c in collations])
+    return htmlpage.index_document(index_page(collations), csp=csp(False), css=_asset("report.css"))
 
 
 def render_index_rows(rows: Sequence[IndexRow]) -> str:
