@@ -9,9 +9,14 @@ plain path fails here, not in a benchmark weeks later.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+from collate import usercache
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,7 +29,7 @@ NOT_ON_A_RUN = (
 )
 
 
-def _imported_by(argv: list[str]) -> list[str]:
+def _imported_by(argv: list[str], env: dict[str, str] | None = None) -> list[str]:
     """The modules a ``collate`` process with these arguments had imported when it finished."""
     code = (
         "import sys; from collate.cli import main\n"
@@ -33,7 +38,7 @@ def _imported_by(argv: list[str]) -> list[str]:
         "print(' '.join(sorted(sys.modules)))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True,
-                          cwd=ROOT)
+                          cwd=ROOT, env=env)
     return done.stdout.strip().splitlines()[-1].split()
 
 
@@ -58,3 +63,28 @@ def test_version_and_help_import_no_collation_module() -> None:
         modules = _imported_by(argv)
         assert {m for m in modules if m.split(".")[0] == "collate"} == FOR_HELP, argv
         assert _loaded(modules, ("tomlkit", "regex", "rapidfuzz", "jinja2")) == [], argv
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") and sys.platform != "darwin", reason="platformdirs' own there")
+def test_a_run_with_the_platforms_cache_folder_does_not_import_platformdirs(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in (usercache.ENVIRONMENT, "XDG_CACHE_HOME")}
+    env["HOME"] = str(tmp_path / "home")
+    modules = _imported_by(["run", str(ROOT / "witnesses"), "--out", str(tmp_path / "out"), "--force"], env)
+    assert _loaded(modules, ("platformdirs",)) == []
+    kept = tmp_path / "home" / (".cache" if sys.platform != "darwin" else "Library/Caches") / "collate" / "lexicon"
+    assert any(kept.glob("hunspell-en_US-*.tsv"))  # the dictionaries' answers, where platformdirs would keep them
+
+
+@pytest.mark.parametrize("home", ["/home/editor", "/home/editor/", "//srv/editor", None, "relative/home"])
+@pytest.mark.parametrize("xdg", [None, "", "  ", "/var/cache/editor", "/var/cache/editor/", "relative/cache", " /x"])
+def test_the_cache_folder_is_the_one_platformdirs_names(monkeypatch: pytest.MonkeyPatch, home: str | None,
+                                                        xdg: str | None) -> None:
+    """usercache works out the plain cases itself (platformdirs is ~2-5 ms of start-up): the same folder."""
+    import platformdirs
+
+    for name, value in (("HOME", home), ("XDG_CACHE_HOME", xdg)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    assert usercache.platform_folder() == platformdirs.user_cache_dir("collate", appauthor=False)
