@@ -26,6 +26,8 @@ NOT_ON_A_RUN = (
     "concurrent.futures",  # -j N (a process pool), a book's windows
     "secrets",  # collate review's token (atomic's temporary names read os.urandom)
     "collate.check",  # collate check's verdict
+    "importlib.resources",  # nothing: pkgutil reads collate's CSS and JS (importlib.resources' readers pull zipfile)
+    "zipfile",
 )
 
 
