@@ -27,7 +27,6 @@ NOT_ON_A_RUN = (
     "secrets",  # collate review's token (atomic's temporary names read os.urandom)
     "collate.check",  # collate check's verdict
     "importlib.resources",  # nothing: pkgutil reads collate's CSS and JS (importlib.resources' readers pull zipfile)
-    "zipfile",
 )
 
 
