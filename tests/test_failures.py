@@ -111,13 +111,27 @@ def test_ctrl_c_exits_130_and_leaves_no_temporary_files(tmp_path: Path, jobs: st
     assert _temporary_files(out, scratch, tmp_path / ".collate-cache") == []
 
 
-def test_ctrl_c_landing_where_python_cannot_raise_it_still_interrupts() -> None:
+@pytest.mark.parametrize("busy", [False, True])
+def test_ctrl_c_landing_where_python_cannot_raise_it_still_interrupts(busy: bool) -> None:
     """A signal's handler may run inside a weak reference's callback (importlib's module locks
     have one, and collate imports lazily): there Python prints "Exception ignored" with a
     traceback and drops the KeyboardInterrupt, and the run goes on. Seen once in CI under
-    ``-j 2``. collate sends the signal again, to be raised at the next ordinary line."""
+    ``-j 2``. collate sends the signal again, to be raised at the next ordinary line.
+
+    ``busy``: a loaded machine, where the interrupted thread resumes late from starting the
+    thread that sends the signal again (simulated: starting a thread takes 50 ms more); a
+    signal sent before the hook has returned would be raised inside it and dropped too
+    (22 of 40 runs failed so on a machine kept busy, before the sender waited for the hook).
+    """
+    slow = (
+        "import threading\n"
+        "start = threading.Thread.start\n"
+        "def slow_start(self):\n    start(self)\n    time.sleep(0.05)\n"
+        "threading.Thread.start = slow_start\n"
+    ) if busy else ""
     code = (
         "import time, weakref\n"
+        f"{slow}"
         "from collate.workers import keep_interrupts\n"
         "keep_interrupts()\n"
         "class Held: pass\n"

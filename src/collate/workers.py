@@ -49,23 +49,45 @@ def keep_interrupts() -> None:
     (importlib's module locks have one, so any import is such a place, and
     collate imports much lazily). There the ``KeyboardInterrupt`` is printed as
     "Exception ignored in …" with a traceback and then dropped: the run would
-    go on. :func:`_reraise` sends the signal again a moment later, to be
-    raised at an ordinary line, and prints nothing.
+    go on. :func:`_reraise` sends the signal again once the hook has returned,
+    to be raised at an ordinary line, and prints nothing.
     """
     sys.unraisablehook = _reraise
 
 
 def _reraise(unraisable: sys.UnraisableHookArgs) -> None:
     if isinstance(unraisable.exc_value, KeyboardInterrupt):
-        # not from here: an exception in this hook is dropped too; a moment later, from a
-        # thread, so that it lands once the hook has returned (and lands here again if not)
+        # not from here: an exception in this hook is dropped too; from a thread, once this
+        # hook has returned (and it lands here again if it falls in such a place again)
         import threading
 
-        again = threading.Timer(0.001, os.kill, (os.getpid(), signal.SIGINT))
-        again.daemon = True
+        again = threading.Thread(target=_resend, args=(threading.get_ident(),), daemon=True)
         again.start()
         return
     sys.__unraisablehook__(unraisable)
+
+
+def _resend(thread: int) -> None:
+    """SIGINT again, as soon as ``thread`` (the one whose interrupt was dropped) has left the hook.
+
+    Sent while that thread is still in :func:`_reraise` (starting this thread, on a
+    busy machine), the signal would be raised inside the hook and dropped as well; so
+    this waits until the thread's stack no longer holds the hook (five seconds at most).
+    """
+    import time
+
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and _in_hook(sys._current_frames().get(thread)):
+        time.sleep(0.001)
+    os.kill(os.getpid(), signal.SIGINT)
+
+
+def _in_hook(frame: FrameType | None) -> bool:
+    while frame is not None:
+        if frame.f_code is _reraise.__code__:
+            return True
+        frame = frame.f_back
+    return False
 
 
 def process_pool(workers: int) -> ProcessPoolExecutor:
