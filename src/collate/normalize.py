@@ -16,10 +16,11 @@ Each rule is named after the variant class it explains (model.CLASSES).
 
 from __future__ import annotations
 
+import operator
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
-from itertools import pairwise
+from itertools import compress, count, pairwise
 from pathlib import Path
 from typing import Any, cast
 
@@ -466,24 +467,29 @@ def prepare(witness: Witness, rules: Rules) -> Prepared:
         tokens = split_fused_years(tokens)
     roles = assign_roles(witness.text, tokens, rules)
     aligned = rules.classes
+    inside = ("mark", "punct") if rules.ocr else ("mark",)
+    form = _token_form  # token_form's cache itself: a call less per word of a book
     segments: list[Segment] = []
     i = 0
     while i < len(tokens):
         role = roles[i]
         if role == "word":
-            key = token_form(tokens[i].text, tokens[i].kind, rules, aligned)
+            token = tokens[i]
+            key = form(token.text, token.kind, rules, aligned)
             end = i + 1
             while True:
                 # join a word broken at a line end: recog-\nnize
                 if end + 1 < len(tokens) and roles[end] == "hyph":
-                    key += token_form(tokens[end + 1].text, tokens[end + 1].kind, rules, aligned)
+                    key += form(tokens[end + 1].text, tokens[end + 1].kind, rules, aligned)
                     end += 2
                     continue
+                if tokens[end - 1].space:
+                    break  # most words: a space follows, so no mark is written inside (_past_marks)
                 # a mark inside a word does not split it: "wo^rd"; nor, in an OCR set,
                 # a punctuation mark misread inside one: "wo»rd"
-                after = _past_marks(tokens, roles, end, ("mark", "punct") if rules.ocr else ("mark",))
+                after = _past_marks(tokens, roles, end, inside)
                 if after > end and after < len(tokens) and roles[after] == "word":
-                    key += token_form(tokens[after].text, tokens[after].kind, rules, aligned)
+                    key += form(tokens[after].text, tokens[after].kind, rules, aligned)
                     end = after + 1
                     continue
                 break
@@ -572,31 +578,33 @@ def join_word_division(prepared: Sequence[Prepared], rules: Rules) -> list[Prepa
     """
     if not rules.word_division or len(prepared) < 2:
         return list(prepared)
-    vocab = [frozenset(s.key for s in p.segments) for p in prepared]
+    keys = [[s.key for s in p.segments] for p in prepared]
     owners: dict[str, list[int]] = {}
-    for w, words in enumerate(vocab):
-        for word in words:
+    for w, words in enumerate(keys):
+        for word in dict.fromkeys(words):
             owners.setdefault(word, []).append(w)
-    bigrams = [
-        frozenset(pairwise(s.key for s in p.segments)) for p in prepared
-    ]
+    bigrams = [frozenset(pairwise(k)) for k in keys]
+    is_word = owners.__contains__
     out = []
     for w, p in enumerate(prepared):
         segs = list(p.segments)
-        seg_keys = [s.key for s in segs]
+        seg_keys = keys[w]
+        # the places where this segment joined with the next one (or two) is some witness's
+        # word, found by C-level joins and lookups: a book chapter has ~70,000 places to
+        # try, and almost none is one
+        twos = list(map(operator.add, seg_keys, seg_keys[1:]))
+        threes = list(map(operator.add, twos, seg_keys[2:]))
+        candidates = sorted({*compress(count(), map(is_word, twos)), *compress(count(), map(is_word, threes))})
         result: list[Segment] = []
         i = 0
-        count = len(segs)
-        while i < count:
+        for at in candidates:
+            if at < i:
+                continue  # inside a join made before
+            result.extend(segs[i:at])
+            i = at
             joined = None
-            two = three = None  # the keys of this segment joined with the next one and two
-            if i + 1 < count:
-                two = seg_keys[i] + seg_keys[i + 1]
-                if i + 2 < count:
-                    three = two + seg_keys[i + 2]
-            for n, key in ((3, three), (2, two)):
-                # the cheap test first: a book chapter has ~70,000 places to try, and
-                # almost no joined key is a word of any witness
+            for n, found in ((3, threes), (2, twos)):
+                key = found[i] if i < len(found) else None
                 if key is None or key not in owners:
                     continue
                 having = [o for o in owners[key] if o != w]
@@ -613,6 +621,7 @@ def join_word_division(prepared: Sequence[Prepared], rules: Rules) -> list[Prepa
                 i += 1
             else:
                 result.append(joined)
+        result.extend(segs[i:])
         out.append(_replace_segments(p, result))
     return out
 
