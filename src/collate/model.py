@@ -142,13 +142,6 @@ class Prepared:
         """The key of the segment that starts at token index ``token``."""
         return self._keys_by_start.get(token)
 
-    @cached_property
-    def signatures(self) -> tuple[tuple[str, str, str, str], ...]:
-        """Each token's (text, kind, space, role): all a reading's comparable text depends on
-        (:func:`collate.normalize.comparable`), so equal signatures read alike."""
-        return tuple(zip([t.text for t in self.tokens], [t.kind for t in self.tokens],
-                         [t.space for t in self.tokens], self.roles, strict=True))
-
 
 @dataclass(frozen=True, slots=True)
 class Reading:

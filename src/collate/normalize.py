@@ -272,6 +272,8 @@ def comparable(
     as one space: layout is not text.
     """
     exact = not rules.whitespace
+    if not classes:
+        return as_written(tokens, exact)
     parts: list[str] = []
     previous: Token | None = None
     previous_role = ""
@@ -318,6 +320,21 @@ def comparable(
                 if form and form != target:
                     text = regex.sub(rf"(?<!\w){regex.escape(form)}(?!\w)", target.replace("\\", "\\\\"), text)
     return text
+
+
+def as_written(tokens: Sequence[Token], exact: bool) -> str:
+    """:func:`comparable` under no rules: the tokens as written, each run of layout one space.
+
+    What the loop there gives when no class applies (no token left out or joined, each
+    word as written), in one join: this is every place of an alignment's walk
+    (:func:`collate.positions.texts_at`) and every reading's text as written.
+    """
+    if exact:  # whitespace = false: layout is text, the space after the last token too
+        return "".join([t.text + t.space for t in tokens])
+    if not tokens:
+        return ""
+    last = len(tokens) - 1
+    return "".join([t.text + " " if t.space else t.text for t in tokens[:last]]) + tokens[last].text
 
 
 #: roles a rule leaves out of a reading, and the rule (class) that does

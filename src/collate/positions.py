@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from .align import Columns
 from .model import Prepared
-from .normalize import comparable
+from .normalize import as_written, comparable
 from .rules import Rules
 
 NONE: frozenset[str] = frozenset()
@@ -64,29 +64,16 @@ def text_of(p: Prepared, indices: Sequence[int], rules: Rules, classes: frozense
 
 def texts_at(cells: dict[str, list[int]], by_siglum: dict[str, Prepared], rules: Rules,
           sigla: list[str]) -> dict[str, str]:
-    """Each witness's text at one position.
-
-    A reading's text depends only on its tokens' signatures (:attr:`Prepared.signatures`):
-    the same tokens read the same wherever they stand, so each distinct run of tokens is
-    worked out once (:func:`comparable` is the costly part of a book chapter, and a
-    chapter is mostly the same few hundred words and marks).
-    """
+    """Each witness's text at one position: its tokens as written, layout aside (:func:`comparable` under no rules)."""
+    exact = not rules.whitespace
     texts = {}
     for s in sigla:
-        p = by_siglum[s]
-        indices = cells.get(s, ())
-        signature = p.signatures
-        key = tuple([signature[i] for i in indices])
-        text = _TEXTS.get((rules, key))
-        if text is None:
-            if len(_TEXTS) >= _TEXTS_KEPT:
-                _TEXTS.clear()
-            text = _TEXTS[rules, key] = text_of(p, indices, rules)
-        texts[s] = text
+        tokens = by_siglum[s].tokens
+        indices = cells.get(s)
+        if not indices:
+            texts[s] = ""
+        elif len(indices) == 1 and not exact:  # most cells of a walk: one token, as it is written
+            texts[s] = tokens[indices[0]].text
+        else:
+            texts[s] = as_written([tokens[i] for i in indices], exact)
     return texts
-
-
-#: (rules, token signatures) -> comparable text: texts_at's memory, across the places of a set
-_TEXTS: dict[tuple[Rules, tuple[tuple[str, str, str, str], ...]], str] = {}
-#: entries kept before the memory starts again (a long-running collate review collates many sets)
-_TEXTS_KEPT = 200_000

@@ -66,7 +66,7 @@ def runs(
     places: list[Place] = [
         (index, is_column, cells, texts_at(cells, by_siglum, rules, sigla))
         for index, (is_column, cells) in enumerate(positions)
-        if any(cells.get(s) for s in sigla)
+        if any(map(cells.get, sigla))
     ]
     stretches = _long_one_sided(places, sigla)
     for index, is_column, cells, texts in places:
@@ -100,11 +100,11 @@ def runs(
                 current = Unit({s: [] for s in sigla}, {}, context[-CONTEXT_WORDS:], [], index, matched)
                 current_stretch = stretch
             current.matched = current.matched and matched
-            for s in sigla:
-                current.tokens[s].extend(cells.get(s, ()))
-        for s in sigla:
-            if cells.get(s):
-                cursor[s] = cells[s][-1] + 1
+            for s, indices in cells.items():
+                current.tokens[s].extend(indices)
+        for s, indices in cells.items():
+            if indices:
+                cursor[s] = indices[-1] + 1
     if current is not None:
         current.after = dict(cursor)
         units.append(current)
@@ -283,7 +283,7 @@ def _long_one_sided(places: list[Place], sigla: list[str]) -> dict[int, int]:
             sizes[s] = 0
 
     for index, is_column, cells, texts in places:
-        partial = not all(cells.get(s) for s in sigla)
+        partial = not all(map(cells.get, sigla))
         if len(set(texts.values())) == 1 or (is_column and not partial):
             close()
             continue
