@@ -50,8 +50,8 @@ def _plain(p: Prepared) -> str:
 
 def _segment_texts(p: Prepared) -> list[tuple[str, ...]]:
     """Each segment's tokens as written: what agreement compares."""
-    tokens = p.tokens
-    return [tuple(t.text for t in tokens[s.start:s.end]) for s in p.segments]
+    texts = [t.text for t in p.tokens]
+    return [tuple(texts[s.start:s.end]) for s in p.segments]  # slices: no generator per segment
 
 
 def _distance(a: Sequence[object] | str, b: Sequence[object] | str, cuts: Sequence[tuple[int, int]]) -> int:
