@@ -114,9 +114,9 @@ def test_crowded_synthetic_witnesses_are_aligned_as_collatex_aligns_them(keys: d
 def test_a_run_of_the_shipped_edition_never_imports_collatex(tmp_path: Path) -> None:
     """The default engine needs neither collatex nor networkx (~0.1 s of every process's start)."""
     code = (
-        "import sys; from collate.cli import main\n"
+        "import sys; from collate.cli import cli\n"
         f"sys.argv = ['collate', 'run', {str(ROOT / 'witnesses')!r}, '--out', {str(tmp_path)!r}, '--force']\n"
-        "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+        "try:\n    cli(prog_name='collate')\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('collatex', 'networkx')))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True)

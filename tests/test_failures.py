@@ -147,3 +147,27 @@ def test_ctrl_c_landing_where_python_cannot_raise_it_still_interrupts(busy: bool
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert (done.stdout, done.stderr) == ("interrupted\n", "")
+
+
+def _console(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """collate as its console script starts it (``main``: the exit that skips Python's finalization)."""
+    return subprocess.run([sys.executable, "-c", "from collate.cli import main; main()", *args],
+                          capture_output=True, text=True, timeout=120, cwd=cwd)
+
+
+def test_the_console_entry_point_keeps_every_exit_code_and_line(tmp_path: Path) -> None:
+    """main() ends the process itself (os._exit) once a command is done: its output must all be
+    written and its exit code kept: 0 run, 1 check with an unreviewed variant, 2 bad input."""
+    folder = _set(tmp_path / "letter")
+    ran = _console("run", str(folder), "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert (ran.returncode, ran.stderr) == (0, "")
+    assert ran.stdout.startswith("letter: 2 witnesses, 1 variant") and ran.stdout.endswith("\n")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["index.html", "letter.html", "letter.json"]
+    checked = _console("check", str(folder), cwd=tmp_path)
+    assert checked.returncode == 1
+    lines = checked.stdout.splitlines()
+    assert "unreviewed" in lines[0] and lines[-1].startswith("collate check:")  # every line, the last one too
+    bad = _console("run", str(tmp_path / "nowhere"), cwd=tmp_path)
+    assert bad.returncode == 2 and bad.stdout == "" and len(bad.stderr.splitlines()) == 1
+    version = _console("--version", cwd=tmp_path)
+    assert (version.returncode, version.stdout) == (0, "collate, version 0.1.0\n")

@@ -33,9 +33,9 @@ NOT_ON_A_RUN = (
 def _imported_by(argv: list[str], env: dict[str, str] | None = None) -> list[str]:
     """The modules a ``collate`` process with these arguments had imported when it finished."""
     code = (
-        "import sys; from collate.cli import main\n"
+        "import sys; from collate.cli import cli\n"
         f"sys.argv = ['collate', *{argv!r}]\n"
-        "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+        "try:\n    cli(prog_name='collate')\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
         "print(' '.join(sorted(sys.modules)))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True,
