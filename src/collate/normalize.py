@@ -289,7 +289,7 @@ def comparable(
         if role == "hyph" and "hyphenation" in classes:
             joiner_pending = True
             continue
-        form = token_form(token.text, token.kind, rules, classes)
+        form = _token_form(token.text, token.kind, rules, classes)  # token_form's cache itself: a call less
         if previous is not None:
             raw = previous.space + skipped  # the whitespace after the last token kept
             skipped = ""

@@ -77,7 +77,8 @@ class Orthography:
 
     @classmethod
     def of_set(cls, prepared: Sequence[Prepared], rules: Rules) -> Orthography:
-        vocabularies = [{folded(t.text) for t in p.tokens if t.kind == "word"} for p in prepared]
+        # each distinct form folded once: a chapter's 80,000 words are a few thousand forms
+        vocabularies = [{folded(w) for w in {t.text for t in p.tokens if t.kind == "word"}} for p in prepared]
         common = set.intersection(*vocabularies) if len(vocabularies) > 1 else set()
         return cls(rules, frozenset(common))
 
