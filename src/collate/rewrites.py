@@ -299,7 +299,7 @@ def _paragraph_break(p: Prepared, first: int, end: int) -> bool:
 
 def _word_count(p: Prepared, first: int, end: int) -> int:
     """How many of the tokens from ``first`` to ``end`` are words (not marks or markers)."""
-    return sum(1 for i in range(first, end) if p.roles[i] == "word")
+    return p.roles[first:end].count("word")
 
 
 def _holds_sentence_end(p: Prepared, first: int, end: int) -> bool:
@@ -393,7 +393,7 @@ def _size(unit: Unit, by_siglum: dict[str, Prepared], sigla: list[str]) -> int:
     size = unit.measures.get("words")
     if size is None:
         size = unit.measures["words"] = max(
-            sum(1 for i in unit.tokens[s] if by_siglum[s].roles[i] == "word") for s in sigla)
+            [by_siglum[s].roles[i] for i in unit.tokens[s]].count("word") for s in sigla)
     return size
 
 
