@@ -89,3 +89,11 @@ def test_the_cache_folder_is_the_one_platformdirs_names(monkeypatch: pytest.Monk
         else:
             monkeypatch.setenv(name, value)
     assert usercache.platform_folder() == platformdirs.user_cache_dir("collate", appauthor=False)
+
+
+def test_check_and_a_json_run_do_not_import_the_html_reporter(tmp_path: Path) -> None:
+    """Only a run that writes HTML needs reporters.html (its views, its assets: ~7 ms)."""
+    checked = _imported_by(["check", str(ROOT / "witnesses")])
+    assert "collate.variants" in checked and "collate.reporters.html" not in checked
+    ran = _imported_by(["run", str(ROOT / "witnesses"), "--out", str(tmp_path), "--force", "--format", "json"])
+    assert "collate.reporters.json" in ran and "collate.reporters.html" not in ran

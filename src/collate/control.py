@@ -40,8 +40,6 @@ from .model import Collation, Prepared, WitnessSet, WitnessSummary
 from .normalize import compile_rules, prepare_set
 from .positions import positions
 from .reporters import DEFAULT_FORMATS, reporters_for, write_output
-from .reporters.html import FORMAT as HTML
-from .reporters.html import IndexRow, index_row, render_index_rows
 from .reporters.text import summary
 from .rules import Rules
 from .sources import display_path
@@ -52,8 +50,13 @@ from .workers import call_writing, process_pool
 
 if TYPE_CHECKING:
     from .check import CheckResult
+    from .reporters.html import IndexRow
 
 log = logging.getLogger("collate")
+
+#: the HTML report's format name (``reporters.html.FORMAT``): a run, a check or a JSON-only run
+#: names it without importing the reporter, which only a run writing HTML needs
+HTML = "html"
 
 
 # -- one set ---------------------------------------------------------------------------------
@@ -260,6 +263,8 @@ def run_sets(
             finish(n, _collate_one(sets[n], engine, chosen, out))
     runs = [done[n] for n in range(len(sets))]
     if HTML in chosen and (todo or not (out / "index.html").exists()):  # the index lists every set
+        from .reporters.html import render_index_rows  # here: only with HTML reports (see HTML)
+
         rows = [r.row for r in runs if r.row is not None]
         write_output(out / "index.html", render_index_rows(rows))
     cache.save(sets, runs)
@@ -303,7 +308,11 @@ def render_set(wset: WitnessSet, engine: str, formats: Sequence[str], apparatus:
     if apparatus is not None:
         collation = annotate(collation, *apparatus)
     reports = tuple((f"{collation.name}{r.SUFFIX}", r.render(collation)) for r in reporters)
-    row = index_row(collation) if HTML in formats else None
+    row = None
+    if HTML in formats:
+        from .reporters.html import index_row  # here: see HTML
+
+        row = index_row(collation)
     return RenderedSet(SetRun(collation.name, summary(collation), True, row), reports)
 
 
@@ -385,7 +394,11 @@ class _Cache:
         if not all((self.out / name).exists() for name in reports):
             return None
         row = entry.get("row")
-        return SetRun(wset.name, entry["summary"], False, IndexRow(**{**row, "sigla": tuple(row["sigla"])}) if row else None)
+        if not row:
+            return SetRun(wset.name, entry["summary"], False, None)
+        from .reporters.html import IndexRow  # here: see HTML
+
+        return SetRun(wset.name, entry["summary"], False, IndexRow(**{**row, "sigla": tuple(row["sigla"])}))
 
     def save(self, sets: Sequence[WitnessSet], runs: Sequence[SetRun]) -> None:
         entries = dict(self.entries)
