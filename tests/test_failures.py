@@ -171,3 +171,15 @@ def test_the_console_entry_point_keeps_every_exit_code_and_line(tmp_path: Path) 
     assert bad.returncode == 2 and bad.stdout == "" and len(bad.stderr.splitlines()) == 1
     version = _console("--version", cwd=tmp_path)
     assert (version.returncode, version.stdout) == (0, "collate, version 0.1.0\n")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize("args", [["check", "letter"], ["--version"], ["run", "letter", "--out", "out"]])
+def test_output_to_a_full_disk_is_one_line_and_exit_2(tmp_path: Path, args: list[str]) -> None:
+    """stdout on a full disk (/dev/full) is a resource limit: one line, exit 2, no traceback
+    (before: click's traceback of the OSError, exit 1)."""
+    _set(tmp_path / "letter")
+    with open("/dev/full", "w", encoding="utf-8") as full:
+        done = subprocess.run([sys.executable, "-c", "from collate.cli import main; main()", *args],
+                              stdout=full, stderr=subprocess.PIPE, text=True, timeout=120, cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (2, "collate: cannot write the output: No space left on device\n")

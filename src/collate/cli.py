@@ -9,6 +9,7 @@ exit 2; anything else is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import sys
@@ -365,17 +366,31 @@ def review(paths: tuple[Path, ...], port: int, no_browser: bool, engine: str | N
 def main() -> None:
     """Console entry point (the garbage collector's thresholds are set by importing collate)."""
     keep_interrupts()
+    code: int | str | None = 0
     try:
         cli(prog_name="collate")  # standalone: it ends by raising SystemExit with the exit code
     except SystemExit as done:
-        if not _alone():
-            raise
         code = done.code
-    else:
-        if not _alone():
-            return
-        code = 0
+    except OSError as exc:
+        # writing the output itself failed: stdout on a full disk, a pipe closed early (every file
+        # collate writes turns its OSError into a CollateError, exit 2, before it gets here)
+        if exc.errno not in _OUTPUT_ERRORS:
+            raise
+        if exc.errno != errno.EPIPE:
+            try:
+                print(f"collate: cannot write the output: {exc.strerror}", file=sys.stderr)
+            except OSError:
+                pass
+        code = 2
+    if not _alone():
+        sys.exit(code)
+    if isinstance(code, str):  # as Python's own exit shows a message given to SystemExit
+        print(code, file=sys.stderr)
     _leave(code if isinstance(code, int) else 1 if code else 0)
+
+
+#: what writing the output may fail with: the disk full (or over quota), the pipe closed, the device gone
+_OUTPUT_ERRORS = {errno.ENOSPC, errno.EPIPE, errno.EIO, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
 def _alone() -> bool:
@@ -398,8 +413,10 @@ def _leave(code: int) -> None:
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
-        except (OSError, ValueError):  # a closed pipe (collate run | head): nothing more to say
+        except BrokenPipeError:  # the reader has gone (collate check | head): nothing more to say
             pass
+        except (OSError, ValueError):  # a full disk, a closed stream: what Python's own exit gives
+            code = code or 120
     logging.shutdown()
     os._exit(code)
 
