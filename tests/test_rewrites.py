@@ -123,9 +123,9 @@ def test_the_same_words_moved_stay_a_transposition() -> None:
     assert {"1859": "vary", "1872": ""} in readings and {"1859": "", "1872": "vary"} in readings
 
 
-def paragraphs(edition: str, first: str, last: str) -> str:
+def paragraphs(edition: str, first: str, last: str, folder: Path = DARWIN) -> str:
     """The paragraphs of one edition from the one that contains ``first`` to the one that contains ``last``."""
-    text = (DARWIN / f"{edition}.txt").read_text(encoding="utf-8").split("\n\n")
+    text = (folder / f"{edition}.txt").read_text(encoding="utf-8").split("\n\n")
     start = next(n for n, p in enumerate(text) if first in p)
     end = next(n for n, p in enumerate(text) if last in p)
     return "\n\n".join(text[start : end + 1])
@@ -247,10 +247,7 @@ PATER = Path(__file__).resolve().parent.parent / "benchmarks" / "juxta-pater-leo
 
 def pater(edition: str, first: str, last: str) -> str:
     """Pater's paragraphs of one edition from the one that contains ``first`` to the one that contains ``last``."""
-    text = (PATER / f"{edition}.txt").read_text(encoding="utf-8").split("\n\n")
-    start = next(n for n, p in enumerate(text) if first in p)
-    end = next(n for n, p in enumerate(text) if last in p)
-    return "\n\n".join(text[start : end + 1])
+    return paragraphs(edition, first, last, PATER)
 
 
 def test_an_added_passage_split_at_a_word_it_begins_with_slides_whole_and_keeps_its_capital() -> None:

@@ -41,7 +41,6 @@ QUOTES = str.maketrans(
 )
 
 
-
 def straight_quotes(text: str) -> str:
     """``text.translate(QUOTES)``, without the translation where there is nothing to translate.
 
