@@ -1,4 +1,4 @@
-"""apparatus.py: reading, matching (re-attach, stale), sync and its atomic write.
+"""apparatus.py and apparatus_write.py: reading, matching (re-attach, stale), sync and its atomic write.
 
 The collation is the real 1933 Roosevelt–Litvinov set (FRUS against APP).
 Where an apparatus file is written by hand below, it is synthetic test input
@@ -20,9 +20,8 @@ from collate.apparatus import (
     match,
     read_apparatus,
     snapshot,
-    sync,
-    synced_text,
 )
+from collate.apparatus_write import sync, synced_text
 from collate.config import load_config
 from collate.control import collate_paths
 from collate.errors import ApparatusError

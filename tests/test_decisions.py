@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from collate.apparatus import read_apparatus, set_entry
+from collate.apparatus import read_apparatus
+from collate.apparatus_write import set_entry
 from collate.cli import cli
 from collate.errors import ApparatusError
 

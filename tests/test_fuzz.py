@@ -43,7 +43,8 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from collate.apparatus import read_apparatus, sync, with_decisions
+from collate.apparatus import read_apparatus, with_decisions
+from collate.apparatus_write import sync
 from collate.check import judge_set
 from collate.config import Config
 from collate.control import align_set, collate_set, load_sets

@@ -1,4 +1,4 @@
-"""collate review without a socket: apparatus.decide and the Session the server runs on.
+"""collate review without a socket: apparatus_write.decide and the Session the server runs on.
 
 The set is a scratch copy of the shipped Warm Springs letter (FRUS against APP);
 the edits below (to the copy's apparatus.toml and APP's text) are test input
@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from collate.apparatus import Decision, decide, read_apparatus, read_text, synced_text
+from collate.apparatus import read_apparatus, read_text
+from collate.apparatus_write import Decision, decide, synced_text
 from collate.config import load_config
 from collate.control import collate_paths
 from collate.session import Conflict, NotFound, Session, SessionError
@@ -102,7 +103,7 @@ def test_a_witness_edited_while_the_server_runs_is_collated_again(letter: Path) 
 @pytest.mark.parametrize("name", ["1933-10-10-roosevelt-to-kalinin", WARM_SPRINGS])
 def test_the_one_entry_cut_writes_what_parsing_the_whole_file_writes(name: str) -> None:
     """A decision written by parsing only its entry's table is byte for byte the whole-file parse's."""
-    from collate import apparatus
+    from collate import apparatus_write
     from conftest import WITNESSES
 
     path = WITNESSES / name / "apparatus.toml"
@@ -117,34 +118,34 @@ def test_the_one_entry_cut_writes_what_parsing_the_whole_file_writes(name: str) 
     for i, vid in enumerate(ids):
         for batch in ({vid: changes[i % 4]}, {vid: changes[(i + 1) % 4], ids[-1 - i]: changes[(i + 2) % 4]}):
             whole = tomlkit_whole(text, batch)
-            assert apparatus._spliced(text, batch) in (whole, None)
-            assert apparatus._with_decisions(text, path, batch) == whole
-    assert apparatus._spliced(text, {ids[0]: changes[0]}) is not None  # the cut is taken on the shipped files
+            assert apparatus_write._spliced(text, batch) in (whole, None)
+            assert apparatus_write._with_decisions(text, path, batch) == whole
+    assert apparatus_write._spliced(text, {ids[0]: changes[0]}) is not None  # the cut is taken on the shipped files
 
 
 def tomlkit_whole(text: str, decisions: dict) -> str:
     """What the whole-file parse writes (the path taken when the cut is refused)."""
     import tomlkit
 
-    from collate import apparatus
+    from collate import apparatus_write
 
     doc = tomlkit.parse(text)
     for vid, d in decisions.items():
-        apparatus._apply(doc["variants"][vid], d)
+        apparatus_write._apply(doc["variants"][vid], d)
     return tomlkit.dumps(doc)
 
 
 def test_the_cut_is_refused_where_a_string_holds_a_table_header(tmp_path: Path) -> None:
     """A multi-line note holding a line like ``[variants.x]``: the file is parsed whole, nothing lost."""
-    from collate import apparatus
+    from collate import apparatus_write
 
     text = (
         '[variants.aaaaaaaaaa]\nstatus = "recorded"\nnote = """one\n[variants.bbbbbbbbbb]\ntwo"""\n\n'
         '[variants.bbbbbbbbbb]\nstatus = "ignored"\n'
     )
     batch = {"aaaaaaaaaa": Decision(status="error")}
-    assert apparatus._spliced(text, batch) is None
-    new = apparatus._with_decisions(text, tmp_path / "apparatus.toml", batch)
+    assert apparatus_write._spliced(text, batch) is None
+    new = apparatus_write._with_decisions(text, tmp_path / "apparatus.toml", batch)
     assert tomllib.loads(new) == {"variants": {"aaaaaaaaaa": {"status": "error", "note": "one\n[variants.bbbbbbbbbb]\ntwo"},
                                                "bbbbbbbbbb": {"status": "ignored"}}}
 

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from . import __version__
 from .align import Columns
-from .apparatus import Apparatus, SyncReport, annotate, apparatus_path, read_apparatus, sync, with_decisions
+from .apparatus import Apparatus, annotate, apparatus_path, read_apparatus, with_decisions
 from .config import Config, config_for, validate_classes
 from .engines import DEFAULT_ENGINE, align
 from .errors import CollateError, WitnessError
@@ -49,6 +49,7 @@ from .witness import discover, read_witness
 from .workers import call_writing, process_pool
 
 if TYPE_CHECKING:
+    from .apparatus_write import SyncReport
     from .check import CheckResult
     from .reporters.html import IndexRow
 
@@ -443,6 +444,8 @@ def _has_apparatus(c: Collation) -> bool:
 def sync_paths(paths: Sequence[Path], config: Config, engine: str | None = None,
                echo: Callable[[str], None] = print, remote: Remote | None = None) -> list[SyncReport]:
     """Bring every set's apparatus file up to date; say what changed (sets collated on ``remote``, if given)."""
+    from .apparatus_write import sync  # here: only collate apparatus writes the file (tomlkit: a run never needs it)
+
     collations = [c for c in _collate(paths, config, engine, remote) if _has_apparatus(c)]
     for c in collations:  # every file checked before any is written
         read_apparatus(apparatus_path(c))

@@ -47,7 +47,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from .apparatus import Decision
+from .apparatus_write import Decision
 from .errors import CollateError
 from .model import STATUSES, Collation
 from .reporters import html

@@ -17,7 +17,7 @@ decided on what the server last read. If the entry in the file on disk is
 still at that version, the decision is written into the *current* file (a
 hand edit elsewhere in it is kept: a merge); if not, nothing is written and
 :class:`Conflict` says what the entry holds now. The file is read, changed and
-replaced through :mod:`collate.apparatus` (tomlkit, comments and layout kept,
+replaced through :mod:`collate.apparatus_write` (tomlkit, comments and layout kept,
 atomic replace), as ``collate apparatus`` does; just before the replace it is
 read once more, and a change that landed meanwhile sends the write round again.
 """
@@ -32,18 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .apparatus import Apparatus as ApparatusFile
-from .apparatus import (
-    Decision,
-    Entry,
-    annotate,
-    apparatus_path,
-    decide,
-    decision_state,
-    match,
-    read_entries,
-    read_text,
-    write_atomic,
-)
+from .apparatus import Entry, annotate, apparatus_path, decision_state, match, read_entries, read_text
+from .apparatus_write import Decision, decide, write_atomic
 from .config import Config
 from .control import collate_set, load_sets
 from .errors import CollateError
