@@ -26,12 +26,18 @@ NOT_ON_A_RUN = (
     "concurrent.futures",  # -j N (a process pool), a book's windows
     "secrets",  # collate review's token (atomic's temporary names read os.urandom)
     "collate.check",  # collate check's verdict
+    "collate.apparatus_write",  # rewriting apparatus.toml (collate apparatus, review): a run only reads it
     "importlib.resources",  # nothing: pkgutil reads collate's CSS and JS (importlib.resources' readers pull zipfile)
 )
 
 
 def _imported_by(argv: list[str], env: dict[str, str] | None = None) -> list[str]:
     """The modules a ``collate`` process with these arguments had imported when it finished."""
+    return _run(argv, env)[1]
+
+
+def _run(argv: list[str], env: dict[str, str] | None = None) -> tuple[str, list[str]]:
+    """What a ``collate`` process with these arguments printed, and the modules it had imported."""
     code = (
         "import sys; from collate.cli import cli\n"
         f"sys.argv = ['collate', *{argv!r}]\n"
@@ -40,7 +46,8 @@ def _imported_by(argv: list[str], env: dict[str, str] | None = None) -> list[str
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True,
                           cwd=ROOT, env=env)
-    return done.stdout.strip().splitlines()[-1].split()
+    *said, modules = done.stdout.strip().splitlines()
+    return "\n".join(said), modules.split()
 
 
 def _loaded(modules: list[str], names: tuple[str, ...]) -> list[str]:
@@ -97,3 +104,24 @@ def test_check_and_a_json_run_do_not_import_the_html_reporter(tmp_path: Path) ->
     assert "collate.variants" in checked and "collate.reporters.html" not in checked
     ran = _imported_by(["run", str(ROOT / "witnesses"), "--out", str(tmp_path), "--force", "--format", "json"])
     assert "collate.reporters.json" in ran and "collate.reporters.html" not in ran
+
+
+#: a run and a check read the apparatus (collate.apparatus, with tomllib); only writing it needs these
+WRITING_THE_APPARATUS = ("collate.apparatus_write", "tomlkit")
+
+
+def test_a_run_and_a_check_read_the_apparatus_without_its_writer(tmp_path: Path) -> None:
+    """The shipped edition has an apparatus file in every set of two witnesses: both commands read it."""
+    for argv in (["run", str(ROOT / "witnesses"), "--out", str(tmp_path), "--force"], ["check", str(ROOT / "witnesses")]):
+        modules = _imported_by(argv)
+        assert "collate.apparatus" in modules and "collate.variants" in modules, argv
+        assert _loaded(modules, WRITING_THE_APPARATUS) == [], argv
+
+
+def test_collate_apparatus_writes_through_the_writer_and_changes_nothing_up_to_date(edition_copy: Path) -> None:
+    """``collate apparatus`` on the shipped edition (every entry current): the writer runs, no byte changes."""
+    before = {p: p.read_bytes() for p in edition_copy.glob("*/apparatus.toml")}
+    said, modules = _run(["apparatus", str(edition_copy)])
+    assert _loaded(modules, WRITING_THE_APPARATUS) != [] and "collate.apparatus_write" in modules
+    assert before and {p: p.read_bytes() for p in edition_copy.glob("*/apparatus.toml")} == before
+    assert said.count(": up to date (") == len(before), said
