@@ -19,6 +19,7 @@ from __future__ import annotations
 import operator
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import fields
 from functools import lru_cache
 from itertools import compress, count, pairwise
 from pathlib import Path
@@ -476,6 +477,21 @@ def is_note_marker(tokens: Sequence[Token], i: int) -> bool:
     )
 
 
+# A Segment made through its slots, as tokenize makes a Token: the frozen dataclass's __init__
+# sets each field by ``object.__setattr__``, and prepare makes one per word of every witness
+# (the unpacking fails at import if Segment gains a field).
+_SET_KEY, _SET_START, _SET_END = (Segment.__dict__[f.name].__set__ for f in fields(Segment))
+
+
+def _segment(key: str, start: int, end: int) -> Segment:
+    """``Segment(key, start, end)``, at less than half the cost."""
+    segment: Segment = object.__new__(Segment)
+    _SET_KEY(segment, key)
+    _SET_START(segment, start)
+    _SET_END(segment, end)
+    return segment
+
+
 def prepare(witness: Witness, rules: Rules) -> Prepared:
     """Tokenize a witness and give it segments, before set-wide joining (word division)."""
     lead, tokens = tokenize(witness.text)
@@ -509,11 +525,11 @@ def prepare(witness: Witness, rules: Rules) -> Prepared:
                     end = after + 1
                     continue
                 break
-            segments.append(Segment(key, i, end))
+            segments.append(_segment(key, i, end))
             i = end
             continue
         if role == "punct" and not rules.punctuation:
-            segments.append(Segment(token_form(tokens[i].text, "punct", rules, aligned), i, i + 1))
+            segments.append(_segment(token_form(tokens[i].text, "punct", rules, aligned), i, i + 1))
         i += 1
     prepared = Prepared(witness, tokens, roles, tuple(segments), lead)
     if rules.phrases:
