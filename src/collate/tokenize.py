@@ -49,18 +49,6 @@ _SET_TEXT, _SET_SPACE, _SET_OFFSET, _SET_LINE, _SET_COLUMN, _SET_KIND = (
     Token.__dict__[f.name].__set__ for f in fields(Token))
 
 
-def _token(text: str, space: str, offset: int, line: int, column: int, kind: str) -> Token:
-    """``Token(text, space, offset, line, column, kind)``, at half the cost."""
-    token: Token = object.__new__(Token)
-    _SET_TEXT(token, text)
-    _SET_SPACE(token, space)
-    _SET_OFFSET(token, offset)
-    _SET_LINE(token, line)
-    _SET_COLUMN(token, column)
-    _SET_KIND(token, kind)
-    return token
-
-
 def tokenize(text: str) -> tuple[str, tuple[Token, ...]]:
     """Return the leading whitespace and the tokens of ``text``."""
     starts = line_starts(text)
@@ -76,12 +64,23 @@ def tokenize(text: str) -> tuple[str, tuple[Token, ...]]:
     tokens = []
     line = 0  # index into starts of the current token's line
     last = len(starts) - 1
+    line_start, next_line = 0, starts[1] if last else len(text) + 1
+    new = object.__new__
     for match, (offset, end), following in zip(matches, spans, follows, strict=True):
-        # offsets only grow: walk the line starts alongside instead of a search per token
-        while line < last and starts[line + 1] <= offset:
-            line += 1
-        tokens.append(_token(text[offset:end], text[end:following], offset, line + 1, offset - starts[line] + 1,
-                             _KINDS[match.lastgroup or "punct"]))
+        if offset >= next_line:
+            # offsets only grow: walk the line starts alongside instead of a search per token
+            while line < last and starts[line + 1] <= offset:
+                line += 1
+            line_start, next_line = starts[line], starts[line + 1] if line < last else len(text) + 1
+        # Token(...) through its slots, inline: a call less per token
+        token: Token = new(Token)
+        _SET_TEXT(token, text[offset:end])
+        _SET_SPACE(token, text[end:following])
+        _SET_OFFSET(token, offset)
+        _SET_LINE(token, line + 1)
+        _SET_COLUMN(token, offset - line_start + 1)
+        _SET_KIND(token, _KINDS[match.lastgroup or "punct"])
+        tokens.append(token)
     return text[: spans[0][0]], tuple(tokens)
 
 
