@@ -3,9 +3,17 @@
 Both the apparatus file (months of an editor's work) and the reports go through
 :func:`write_atomic`, so an interrupted or failing write never leaves half a
 file: the temporary file sits in the same folder (so the rename is atomic),
-is flushed and fsynced, takes the old file's permissions (or the umask's for a
-new file — ``mkstemp`` alone would make every report private), and is removed
-if anything fails, an interrupt included.
+takes the old file's permissions (or the umask's for a new file — ``mkstemp``
+alone would make every report private), and is removed if anything fails, an
+interrupt included.
+
+What a person wrote (the apparatus, a new set.toml) is also made *durable*: the
+file and then its folder are fsynced before the call returns, so a power cut
+just after it leaves the new file, not an empty one. Reports are not: they are
+regenerated from the witnesses by the next ``collate run``, and the two fsyncs
+per file were a tenth of a short run's time on this machine (more on slow disks
+and network folders). Another process still sees the old report or the new one,
+never half of either: that is the rename's, not the fsync's.
 """
 
 from __future__ import annotations
@@ -23,8 +31,12 @@ def write_atomic(
     error: type[CollateError] = CollateError,
     message: str = "cannot write",
     shown: str | None = None,
+    durable: bool = True,
 ) -> None:
-    """Replace ``path`` with ``text``; an OSError becomes ``error`` naming ``shown``."""
+    """Replace ``path`` with ``text``; an OSError becomes ``error`` naming ``shown``.
+
+    ``durable=False`` (reports, which a run writes again) skips the fsyncs.
+    """
     shown = shown or str(path)
     folder = path.parent
     try:
@@ -52,8 +64,9 @@ def write_atomic(
                 tmp = ""  # another writer's file: never ours to remove
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException as exc:
@@ -65,7 +78,8 @@ def write_atomic(
         if isinstance(exc, OSError):
             raise error(f"{message}: {exc.strerror or exc}", shown) from None
         raise
-    _fsync_folder(folder)
+    if durable:
+        _fsync_folder(folder)
     _remove_leftovers(path)
 
 

@@ -103,4 +103,4 @@ def write_output(path: Path | str, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot write report: {exc.strerror or exc}", path.parent) from None
-    write_atomic(path, text, OutputError, "cannot write report", str(path))
+    write_atomic(path, text, OutputError, "cannot write report", str(path), durable=False)
