@@ -28,6 +28,8 @@ NOT_ON_A_RUN = (
     "collate.check",  # collate check's verdict
     "collate.apparatus_write",  # rewriting apparatus.toml (collate apparatus, review): a run only reads it
     "importlib.resources",  # nothing: pkgutil reads collate's CSS and JS (importlib.resources' readers pull zipfile)
+    "logging",  # nothing: warnings are collate.notices' lines (logging pulled traceback, string, threading: ~4.5 ms)
+    "hashlib",  # nothing: collate.digests has CPython's own BLAKE2b and SHA-256 (hashlib loads OpenSSL: ~2.3 ms)
 )
 
 
@@ -125,3 +127,18 @@ def test_collate_apparatus_writes_through_the_writer_and_changes_nothing_up_to_d
     assert _loaded(modules, WRITING_THE_APPARATUS) != [] and "collate.apparatus_write" in modules
     assert before and {p: p.read_bytes() for p in edition_copy.glob("*/apparatus.toml")} == before
     assert said.count(": up to date (") == len(before), said
+
+
+def test_collates_digests_are_hashlibs() -> None:
+    """collate.digests' BLAKE2b and SHA-256 give hashlib's bytes, for every size ids and caches ask for."""
+    import hashlib
+
+    from collate import digests
+
+    for data in (b"", b"abc", "Roosevelt \u2019s letter".encode(), bytes(range(256)) * 40):
+        assert digests.sha256(data).digest() == hashlib.sha256(data).digest()
+        for size in (8, 10, 16, 64):
+            assert digests.blake2b(data, digest_size=size).hexdigest() == hashlib.blake2b(data, digest_size=size).hexdigest()
+        grown = digests.blake2b(data[:7], digest_size=16)
+        grown.update(data[7:])
+        assert grown.copy().hexdigest() == hashlib.blake2b(data, digest_size=16).hexdigest()

@@ -16,12 +16,12 @@ lists them in cannot change the alignment.
 
 from __future__ import annotations
 
-import logging
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Hashable, Mapping, Sequence
 
 from . import editgraph
+from .notices import warn
 
 Columns = list[dict[str, int]]
 Engine = Callable[[Mapping[str, Sequence[str]]], Columns]
@@ -39,7 +39,6 @@ REPEAT_LIMIT = 2_000_000
 #: diff is too slow and big: the witnesses are then laid out one after the other, unaligned
 LCS_LIMIT = 12_000_000_000
 
-log = logging.getLogger("collate")
 
 
 def collatex_cells(keys: Mapping[str, Sequence[str]]) -> int:
@@ -239,8 +238,8 @@ def align_collatex(keys: Mapping[str, Sequence[str]], max_cells: float | None = 
         return [{s: i} for s, k in present.items() for i in range(len(k))]
     why = too_costly(present, max_cells)
     if why:
-        log.warning("witnesses %s: a passage of %s words is %s: aligned by a word diff instead",
-                    ", ".join(sorted(present)), " + ".join(f"{len(k):,}" for _, k in sorted(present.items())), why)
+        sizes = " + ".join(f"{len(k):,}" for _, k in sorted(present.items()))
+        warn(f"witnesses {', '.join(sorted(present))}: a passage of {sizes} words is {why}: aligned by a word diff instead")
         return align_lcs(present)
     return _collatex_table(present)
 

@@ -10,7 +10,6 @@ exit 2; anything else is a bug and keeps its traceback.
 from __future__ import annotations
 
 import errno
-import logging
 import os
 import sys
 from collections.abc import Callable
@@ -31,7 +30,6 @@ if TYPE_CHECKING:
 
     from .cluster import DaskCluster
 
-log = logging.getLogger("collate")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -79,18 +77,6 @@ class CollateGroup(click.Group):
             raise
 
 
-class _StderrHandler(logging.Handler):
-    def emit(self, record: logging.LogRecord) -> None:
-        click.echo(f"warning: {record.getMessage()}", err=True)
-
-
-def _setup_logging() -> None:
-    if not any(isinstance(h, _StderrHandler) for h in log.handlers):
-        log.addHandler(_StderrHandler())
-    log.setLevel(logging.WARNING)
-    log.propagate = False
-
-
 @click.group(cls=CollateGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="collate")
 @click.pass_context
@@ -105,7 +91,6 @@ def cli(ctx: click.Context) -> None:
     collate check                fail unless every variant is reviewed (the CI gate)
     collate review               decide on variants in the browser
     """
-    _setup_logging()
     ctx.obj = None
 
 
@@ -417,7 +402,6 @@ def _leave(code: int) -> None:
             pass
         except (OSError, ValueError):  # a full disk, a closed stream: what Python's own exit gives
             code = code or 120
-    logging.shutdown()
     os._exit(code)
 
 

@@ -8,7 +8,6 @@ set's manifest are read the same way and unknown keys are named in a warning
 
 from __future__ import annotations
 
-import logging
 import re
 import tomllib
 from collections.abc import Sequence
@@ -19,9 +18,8 @@ from typing import Any
 from .engines import DEFAULT_ENGINE, ENGINES
 from .errors import ConfigError
 from .model import CLASSES
+from .notices import warn
 from .sources import read_text
-
-log = logging.getLogger("collate")
 
 #: rule name -> (accepted types, default, what it does). The names are the
 #: variant classes each rule explains (see model.CLASSES).
@@ -83,8 +81,8 @@ def check_table(
     """Validate one table against an options table; warn about unknown keys."""
     unknown = sorted(set(table) - set(options))
     if unknown:
-        log.warning("%s: unknown key%s in %s: %s", path, "s" if len(unknown) > 1 else "",
-                    where, ", ".join(_with_near(k, options) for k in unknown))
+        warn(f"{path}: unknown key{'s' if len(unknown) > 1 else ''} in {where}: "
+             f"{', '.join(_with_near(k, options) for k in unknown)}")
     out: dict[str, Any] = {}
     for key, value in table.items():
         if key not in options:
@@ -200,8 +198,7 @@ def load_config(start: Path | None = None) -> Config:
     where = "tool.collate" if path.name == "pyproject.toml" else "collate.toml"
     unknown = sorted(set(table) - TOP_OPTIONS)
     if unknown:
-        log.warning("%s: unknown key%s in %s: %s", path, "s" if len(unknown) > 1 else "",
-                    where, ", ".join(unknown))
+        warn(f"{path}: unknown key{'s' if len(unknown) > 1 else ''} in {where}: {', '.join(unknown)}")
     normalize = table.get("normalize", {})
     if not isinstance(normalize, dict):
         raise ConfigError(f"{where}.normalize must be a table", path)

@@ -19,9 +19,7 @@ report (:mod:`collate.reporters`) or judge (:mod:`collate.check`).
 
 from __future__ import annotations
 
-import hashlib
 import json
-import logging
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
@@ -32,12 +30,14 @@ from . import __version__
 from .align import Columns
 from .apparatus import Apparatus, annotate, apparatus_path, read_apparatus, with_decisions
 from .config import Config, config_for, validate_classes
+from .digests import blake2b
 from .engines import DEFAULT_ENGINE, align
 from .errors import CollateError, WitnessError
 from .loaders import load_any
 from .metrics import all_metrics
 from .model import Collation, Prepared, WitnessSet, WitnessSummary
 from .normalize import compile_rules, prepare_set
+from .notices import warn
 from .positions import positions
 from .reporters import DEFAULT_FORMATS, reporters_for, write_output
 from .reporters.text import summary
@@ -53,7 +53,6 @@ if TYPE_CHECKING:
     from .check import CheckResult
     from .reporters.html import IndexRow
 
-log = logging.getLogger("collate")
 
 #: the HTML report's format name (``reporters.html.FORMAT``): a run, a check or a JSON-only run
 #: names it without importing the reporter, which only a run writing HTML needs
@@ -352,7 +351,7 @@ class _Cache:
         # beside the project file (or in the current folder), not among the reports, which
         # people commit and publish; one manifest per output folder
         home = config.source.parent if config.source else Path.cwd()
-        key = hashlib.blake2b(str(out.resolve()).encode(), digest_size=8).hexdigest()
+        key = blake2b(str(out.resolve()).encode(), digest_size=8).hexdigest()
         self.path = home / ".collate-cache" / f"run-{key}.json"
         self.out = out
         self.common = json.dumps(
@@ -376,7 +375,7 @@ class _Cache:
 
     def fingerprint(self, wset: WitnessSet) -> str:
         if wset.name not in self.fingerprints:
-            digest = hashlib.blake2b(self.common.encode(), digest_size=16)
+            digest = blake2b(self.common.encode(), digest_size=16)
             digest.update(json.dumps(wset.normalize, sort_keys=True, default=str).encode())
             files = [wset.manifest, wset.path / "apparatus.toml", *(w.path for w in wset.witnesses)]
             for path in dict.fromkeys(p for p in files if p is not None):
@@ -409,12 +408,12 @@ class _Cache:
         try:
             write_output(self.path, json.dumps({"version": self.VERSION, "sets": entries}, indent=1, sort_keys=True))
         except CollateError as exc:  # the reports are written; only the next run is slower
-            log.warning("%s", exc)
+            warn(str(exc))
 
 
 def _code_fingerprint(package: str = os.path.dirname(__file__)) -> str:
     """collate's own source (its code, CSS, JS): a changed program is a changed input, version or not."""
-    digest = hashlib.blake2b(digest_size=16)
+    digest = blake2b(digest_size=16)
     found = []  # (path relative to the package, with "/", path): os.walk, a third of rglob's time
     for folder, subfolders, files in os.walk(package):
         subfolders[:] = [d for d in subfolders if d != "__pycache__"]

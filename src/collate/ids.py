@@ -22,12 +22,12 @@ entry follows it by place), and never inherits the other's decision.
 
 from __future__ import annotations
 
-import hashlib
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
+from .digests import blake2b
 from .model import Prepared, Token, Variant
 
 #: wider contexts (words either side, in the base) tried in turn to tell identical variants apart
@@ -35,7 +35,7 @@ WIDTHS = (8, 16, 32, 64, 128)
 
 
 def _digest(text: str, size: int) -> str:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=size).hexdigest()
+    return blake2b(text.encode("utf-8"), digest_size=size).hexdigest()
 
 
 def variant_id(tokens: Mapping[str, Sequence[Token]], before: Sequence[str], after: Sequence[str]) -> str:

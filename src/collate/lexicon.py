@@ -35,7 +35,6 @@ not (tests/test_lexicon.py holds them to that).
 from __future__ import annotations
 
 import bisect
-import hashlib
 import importlib.util
 import os
 from collections.abc import Callable
@@ -43,6 +42,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+from .digests import blake2b
 from .usercache import cache_folder
 
 #: language -> the dictionaries that judge its words ("hunspell:<locale>" or "pyspellchecker:<code>")
@@ -165,9 +165,9 @@ def _fingerprint(name: str) -> str | None:
 
 
 @cache
-def _this_module_digest() -> Any:
+def _this_module_digest() -> blake2b:
     """The digest of this module's source, the start of every fingerprint (read once per process)."""
-    return hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8)
+    return blake2b(Path(__file__).read_bytes(), digest_size=8)
 
 
 @cache

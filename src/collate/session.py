@@ -24,7 +24,6 @@ read once more, and a change that landed meanwhile sends the write round again.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 from collections.abc import Sequence
@@ -36,6 +35,7 @@ from .apparatus import Entry, annotate, apparatus_path, decision_state, match, r
 from .apparatus_write import Decision, decide, write_atomic
 from .config import Config
 from .control import collate_set, load_sets
+from .digests import blake2b
 from .errors import CollateError
 from .model import STATUSES, Collation, WitnessSet
 from .sources import display_path
@@ -75,7 +75,7 @@ class Conflict(SessionError):
 
 def version(status: str, note: str) -> str:
     """A short fingerprint of a decision, for ``If-Match``: equal exactly when status and note are."""
-    return hashlib.blake2b(json.dumps([status, note]).encode("utf-8"), digest_size=8).hexdigest()
+    return blake2b(json.dumps([status, note]).encode("utf-8"), digest_size=8).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ naming the file, and the line where one can be found.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -18,10 +17,9 @@ from .config import NORMALIZE_OPTIONS, Config, check_table, merge_normalize, par
 from .errors import ConfigError, WitnessError
 from .model import Witness, WitnessSet
 from .normalize import compile_rules
+from .notices import warn
 from .rules import Rules
 from .sources import display_path, line_of, read_text
-
-log = logging.getLogger("collate")
 
 MANIFEST = "set.toml"
 SET_KEYS = {"title", "base", "witness", "normalize", "description", "date", "tei"}
@@ -71,7 +69,7 @@ def load_set(folder: Path, config: Config) -> WitnessSet:
         raise WitnessError(exc.message, shown, exc.line, exc.column) from None
     unknown = sorted(set(data) - SET_KEYS)
     if unknown:
-        log.warning("%s: unknown key%s: %s", shown, "s" if len(unknown) > 1 else "", ", ".join(unknown))
+        warn(f"{shown}: unknown key{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}")
     title = data.get("title", set_name(folder))
     if not isinstance(title, str):
         raise WitnessError("title must be a string", shown, line_of(raw, "title"))
@@ -147,7 +145,7 @@ def _witness(
 ) -> Witness:
     unknown = sorted(set(entry) - WITNESS_KEYS)
     if unknown:
-        log.warning("%s: unknown key%s in witness %d: %s", shown, "s" if len(unknown) > 1 else "", n, ", ".join(unknown))
+        warn(f"{shown}: unknown key{'s' if len(unknown) > 1 else ''} in witness {n}: {', '.join(unknown)}")
     siglum = entry.get("siglum")
     line = line_of(raw, "[[witness]]", n)
     if not isinstance(siglum, str) or not siglum.strip() or any(c.isspace() or ord(c) < 32 for c in siglum):
@@ -236,5 +234,5 @@ def read_witness(
     if not text.strip():
         # collated as it is (every word of the others is then missing from it), but
         # an empty file is most often a save that went wrong: say so.
-        log.warning("%s: the witness is empty%s", shown, " (whitespace only)" if text else "")
+        warn(f"{shown}: the witness is empty{' (whitespace only)' if text else ''}")
     return Witness(siglum=siglum, path=path, label=label, source=source, text=text, display=shown)

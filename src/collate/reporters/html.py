@@ -22,7 +22,6 @@ and cuts the diffs into highlighted fragments.
 from __future__ import annotations
 
 import base64
-import hashlib
 import pkgutil
 import re
 from collections.abc import Sequence
@@ -31,6 +30,7 @@ from functools import cache
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
+from ..digests import sha256
 from ..model import CLASSES, STATUSES, Collation, GoneEntry, Reading, Variant
 from ..moves import leads, moved_words
 from . import htmlpage
@@ -581,7 +581,7 @@ def _asset(name: str) -> str:
 
 
 def _csp_hash(script: str) -> str:
-    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    digest = sha256(script.encode("utf-8")).digest()
     return "sha256-" + base64.b64encode(digest).decode("ascii")
 
 
