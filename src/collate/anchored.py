@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .align import Columns, align_window, diff_row, repetition
 from .workers import process_pool
@@ -75,8 +75,7 @@ MAX_WORKERS = 4
 Anchor = tuple[dict[str, int], frozenset[str], int]  # start in each witness, who has it, length
 
 
-@dataclass
-class _Job:
+class _Job(NamedTuple):
     """A window for CollateX, aligned after the cutting is done (in parallel when it pays)."""
 
     keys: dict[str, list[str]]

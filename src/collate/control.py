@@ -22,9 +22,9 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from . import __version__
 from .align import Columns
@@ -88,8 +88,7 @@ def _distinct_names(sets: list[WitnessSet]) -> None:
             )
 
 
-@dataclass(frozen=True)
-class Alignment:
+class Alignment(NamedTuple):
     """A set's witnesses prepared (tokenized, normalized) and aligned: the stages' internals.
 
     What :func:`collate_set` builds the :class:`Collation` from; tests that hold
@@ -171,8 +170,7 @@ def collate_paths(paths: Iterable[Path], config: Config | None = None, engine: s
 # -- collate run: many sets, their reports ---------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SetRun:
+class SetRun(NamedTuple):
     """What a run did with one set: its summary line, and whether it was collated or kept."""
 
     name: str
@@ -271,8 +269,7 @@ def run_sets(
     return runs
 
 
-@dataclass(frozen=True)
-class RenderedSet:
+class RenderedSet(NamedTuple):
     """One set collated and its reports rendered, not yet written: (file name, text) pairs."""
 
     run: SetRun
@@ -404,7 +401,7 @@ class _Cache:
         entries = dict(self.entries)
         for wset, run in zip(sets, runs, strict=True):
             entries[wset.name] = {"fingerprint": self.fingerprint(wset), "summary": run.summary,
-                                  "row": asdict(run.row) if run.row is not None else {}}
+                                  "row": run.row._asdict() if run.row is not None else {}}
         try:
             write_output(self.path, json.dumps({"version": self.VERSION, "sets": entries}, indent=1, sort_keys=True))
         except CollateError as exc:  # the reports are written; only the next run is slower

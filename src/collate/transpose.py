@@ -29,7 +29,8 @@ from __future__ import annotations
 
 import zlib
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -52,11 +53,10 @@ SIGNATURE = 8
 CROWD = 64
 
 
-@dataclass(frozen=True)
-class _Candidate:
+class _Candidate(NamedTuple):
     """A variant where some witnesses have a passage and the others none."""
 
-    index: int
+    at: int  # its index in the variants
     text: str  # the passage, casefolded, whitespace collapsed
     holders: frozenset[str]
     absent: frozenset[str]
@@ -103,11 +103,11 @@ def _near(candidates: list[_Candidate], units: list[Unit]) -> list[tuple[float, 
     pairs: list[tuple[float, int, int]] = []
     for n, a in enumerate(candidates):
         for b in candidates[n + 1:]:
-            distance = _distance(units[a.index], units[b.index])
+            distance = _distance(units[a.at], units[b.at])
             if distance > TRANSPOSITION_REACH:
                 break
             if a.text == b.text and _complementary(a, b):
-                pairs.append((-200.0, a.index, b.index))  # before any far pair; in the order of the text
+                pairs.append((-200.0, a.at, b.at))  # before any far pair; in the order of the text
     return pairs
 
 
@@ -133,7 +133,7 @@ def _far(candidates: list[_Candidate]) -> list[tuple[float, int, int]]:
                     continue
                 score = fuzz.ratio(a.text, b.text)
                 if score >= MOVED_SIMILARITY:
-                    pairs.append((-score, a.index, b.index))
+                    pairs.append((-score, a.at, b.at))
     return pairs
 
 

@@ -25,7 +25,6 @@ import base64
 import pkgutil
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
@@ -52,8 +51,8 @@ VISIBLE_SPACE = {" ": "\u2423", "\n": "\u21b5\n", "\r": "", "\t": "\u21e5"}
 
 # Named tuples, as immutable and as plain as frozen dataclasses: defining fifteen
 # dataclasses (their methods written and compiled one by one) cost every run
-# ~9 ms, a named tuple a tenth of that. IndexRow stays a dataclass: the runner
-# keeps it between runs (dataclasses.asdict) for sets it does not collate again.
+# ~9 ms, a named tuple a tenth of that. The runner keeps IndexRow between runs
+# (``_asdict``) for sets it does not collate again.
 
 
 class Fragment(NamedTuple):
@@ -204,8 +203,7 @@ class ReviewControls(NamedTuple):
     css: str = ""
 
 
-@dataclass(frozen=True)
-class IndexRow:
+class IndexRow(NamedTuple):
     name: str
     title: str
     href: str
