@@ -46,8 +46,9 @@ class Unit:
 PARAGRAPH = regex.compile(r"\n[^\S\n]*\n")
 
 
-#: a position that holds tokens: its index, is it a column, its cells and each witness's text
-Place = tuple[int, bool, dict[str, list[int]], dict[str, str]]
+#: a position that holds tokens: its index, is it a column, its cells, each witness's text there,
+#: and do the texts agree
+Place = tuple[int, bool, dict[str, list[int]], dict[str, str], bool]
 
 
 def runs(
@@ -63,14 +64,13 @@ def runs(
     context: list[str] = []  # agreeing column texts so far
     pending_after: list[Unit] = []
     current_stretch: int | None = None
-    places: list[Place] = [
-        (index, is_column, cells, texts_at(cells, by_siglum, rules, sigla))
-        for index, (is_column, cells) in enumerate(positions)
-        if any(map(cells.get, sigla))
-    ]
+    places: list[Place] = []
+    for index, (is_column, cells) in enumerate(positions):
+        if cells and any(map(cells.get, sigla)):  # most gaps hold nothing: an empty dict
+            texts = texts_at(cells, by_siglum, rules, sigla)
+            places.append((index, is_column, cells, texts, len(set(texts.values())) == 1))
     stretches = _long_one_sided(places, sigla)
-    for index, is_column, cells, texts in places:
-        agree = len(set(texts.values())) == 1
+    for index, is_column, cells, texts, agree in places:
         if agree:
             if current is not None:
                 current.after = dict(cursor)
@@ -80,9 +80,10 @@ def runs(
             if is_column:
                 word = texts[sigla[0]]
                 context.append(word)
-                for unit in pending_after:
-                    unit.after_ctx.append(word)
-                pending_after = [u for u in pending_after if len(u.after_ctx) < CONTEXT_WORDS]
+                if pending_after:
+                    for unit in pending_after:
+                        unit.after_ctx.append(word)
+                    pending_after = [u for u in pending_after if len(u.after_ctx) < CONTEXT_WORDS]
         else:
             matched = is_column and _matched(cells, by_siglum, sigla)
             stretch = stretches.get(index)
@@ -217,7 +218,8 @@ _LINE = regex.compile(r"\n")
 
 def _cut_at(unit: Unit, by_siglum: dict[str, Prepared], sigla: list[str], pattern: regex.Pattern[str],
             at_end: bool) -> tuple[Unit, Unit] | None:
-    """The unit in two at each witness's first break (``pattern`` in a token's space), if every witness has one.
+    """The unit in two at each witness's first break (``pattern``, which matches a line end, in a token's space),
+    if every witness has one.
 
     With ``at_end`` a break right after the unit's last token counts (the
     witness's part of the rest is then empty); some witness must have text
@@ -228,7 +230,9 @@ def _cut_at(unit: Unit, by_siglum: dict[str, Prepared], sigla: list[str], patter
         p = by_siglum[s]
         indices = unit.tokens[s]
         looked = indices if at_end else indices[:-1]
-        found = next((n for n, i in enumerate(looked) if pattern.search(p.tokens[i].space)), None)
+        # both breaks hold a line end: the spaces without one (nearly all) are never searched
+        found = next((n for n, i in enumerate(looked)
+                      if "\n" in p.tokens[i].space and pattern.search(p.tokens[i].space)), None)
         if found is None:
             return None
         cuts[s] = found + 1
@@ -273,24 +277,25 @@ def _long_one_sided(places: list[Place], sigla: list[str]) -> dict[int, int]:
     sizes = dict.fromkeys(sigla, 0)
     number = 0
 
-    def close() -> None:
+    def close() -> None:  # called with a run only: sizes are all 0 while run is empty
         nonlocal number
-        if run and max(sizes.values()) >= LONG_ALONE:
+        if max(sizes.values()) >= LONG_ALONE:
             number += 1
             out.update(dict.fromkeys(run, number))
         run.clear()
         for s in sigla:
             sizes[s] = 0
 
-    for index, is_column, cells, texts in places:
-        partial = not all(map(cells.get, sigla))
-        if len(set(texts.values())) == 1 or (is_column and not partial):
-            close()
+    for index, is_column, cells, _, agree in places:
+        if agree or (is_column and all(map(cells.get, sigla))):
+            if run:
+                close()
             continue
         run.append(index)
         for s in sigla:
             sizes[s] += len(cells.get(s, ()))
-    close()
+    if run:
+        close()
     return out
 
 
