@@ -294,7 +294,12 @@ def _gap(left: Unit, right: Unit, by_siglum: dict[str, Prepared], sigla: list[st
 
 def _paragraph_break(p: Prepared, first: int, end: int) -> bool:
     """Is there a paragraph break after the token before ``first`` or after any token up to ``end``?"""
-    return any(_PARAGRAPH.search(p.tokens[i].space) for i in range(max(first - 1, 0), end))
+    tokens = p.tokens
+    for i in range(max(first - 1, 0), end):
+        space = tokens[i].space
+        if "\n" in space and _PARAGRAPH.search(space):  # most spaces are " ": no search for them
+            return True
+    return False
 
 
 def _word_count(p: Prepared, first: int, end: int) -> int:
