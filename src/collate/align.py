@@ -16,6 +16,7 @@ lists them in cannot change the alignment.
 
 from __future__ import annotations
 
+import operator
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Hashable, Mapping, Sequence
@@ -67,6 +68,8 @@ def repetition(keys: Mapping[str, Sequence[str]]) -> int:
     runs: dict[str, list[int]] = {}
     for seq in keys.values():
         counts.update(seq)
+        if not any(map(operator.eq, seq, seq[1:])):
+            continue  # no key follows itself (prose, nearly always): no run (a C-level test)
         longest: dict[str, int] = {}
         previous, length = None, 0
         for key in seq:

@@ -42,6 +42,7 @@ nothing. align.conserve then checks every segment is there exactly once.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
@@ -247,11 +248,12 @@ def _collatex(keys: dict[str, list[str]], offsets: dict[str, int]) -> Columns:
     this changes nothing but the time, which grows with the number of witnesses.
     """
     holders = _distinct(keys)
+    group_of = {group[0]: group for group in holders.values()}  # the witness aligned -> all that read so
     out: Columns = []
     for column in align_window({group[0]: list(reading) for reading, group in holders.items()}, WINDOW_LIMIT):
         cell: dict[str, int] = {}
         for first, i in column.items():
-            for s in holders[tuple(keys[first])]:
+            for s in group_of[first]:
                 cell[s] = offsets[s] + i
         out.append(cell)
     return out
@@ -314,11 +316,10 @@ def _unique(pivot: list[str], p: int, counts: dict[str, dict[tuple[str, ...], in
 
 def _kgram_counts(keys: Sequence[str]) -> dict[tuple[str, ...], int]:
     """How often each run of MIN_RUN keys occurs in a witness."""
-    counts: dict[tuple[str, ...], int] = {}
-    for p in range(len(keys) - MIN_RUN + 1):
-        gram = tuple(keys[p:p + MIN_RUN])
-        counts[gram] = counts.get(gram, 0) + 1
-    return counts
+    # the runs made by zip (of the keys shifted by 0 .. MIN_RUN - 1: it stops at the last whole run)
+    # and counted by Counter, both in C; a tuple and a lookup per key in Python was ~0.2 ms a
+    # 1,000-word witness
+    return Counter(zip(*(keys[k:] for k in range(MIN_RUN)), strict=False))
 
 
 def _continues(rows: list[list[int]], i: int, shared_by_all: bool) -> bool:
