@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from . import __version__
+from . import __version__, imports_done
 from .engines import ENGINES
 from .errors import CollateError
 from .reporters import CHECK_REPORTERS, REPORTERS, write_output
@@ -136,6 +136,8 @@ def run(paths: tuple[Path, ...], out: Path | None, engine: str | None, formats: 
     from .config import config_for  # here, in each command: `collate --help` imports no collation module
     from .control import run_sets
 
+    imports_done()
+
     chosen = list(paths) or [Path("witnesses")]
     bar = _Progress() if sys.stderr.isatty() else None
     try:
@@ -201,6 +203,8 @@ def diff(a: Path, b: Path, engine: str | None) -> None:
     """
     from .config import config_for  # here, as in run
     from .control import diff_files
+
+    imports_done()
     from .reporters.text import diff_lines
 
     collation = diff_files(a, b, config_for([b]), engine)
@@ -260,6 +264,8 @@ def apparatus(paths: tuple[Path, ...], scheduler: str | None) -> None:
     from .config import config_for  # here, as in run
     from .control import sync_paths
 
+    imports_done()
+
     chosen = list(paths) or [Path("witnesses")]
     sync_paths(chosen, config_for(chosen), echo=click.echo, remote=_remote(scheduler))
 
@@ -293,6 +299,8 @@ def check_command(paths: tuple[Path, ...], fmt: str, ignore_classes: tuple[str, 
     from .check import summary  # here, as in run
     from .config import config_for
     from .control import check_paths
+
+    imports_done()
 
     chosen = list(paths) or [Path("witnesses")]
     result = check_paths(chosen, config_for(chosen), ignore_classes=ignore_classes, accidentals=accidentals,
@@ -332,6 +340,8 @@ def review(paths: tuple[Path, ...], port: int, no_browser: bool, engine: str | N
     from .config import config_for
     from .server import TERMINATED, Terminated, bind, serve
     from .session import Session
+
+    imports_done()
 
     chosen = list(paths) or [Path("witnesses")]
     session = Session(chosen, config_for(chosen), engine)
