@@ -46,8 +46,13 @@ def escape(value: object) -> str:
     The five characters markupsafe escapes, as the entities it writes (``html.escape``
     writes ``&quot;`` and ``&#x27;``: the same page to a browser, other bytes).
     """
-    return (str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&#34;").replace("'", "&#39;"))
+    text = str(value)
+    # most texts of a page (words, ids, numbers) hold none of the five: five ``in`` tests are
+    # half the time of five replacements that find nothing
+    if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:
+        return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                .replace('"', "&#34;").replace("'", "&#39;"))
+    return text
 
 
 def script_json(data: Any) -> str:
