@@ -76,8 +76,10 @@ def _encode(value: object, out: list[str], newline: str, step: str) -> None:
         for n, item in enumerate(value):
             if n:
                 append(separator)
-            if isinstance(item, str):  # the commonest leaf, without a call
+            if isinstance(item, str):  # the commonest leaves, without a call
                 append(encode_basestring(item))
+            elif item.__class__ is int:  # a diff's op (an int exactly: not a bool, not an IntEnum)
+                append(int.__repr__(item))
             else:
                 _encode(item, out, inner, step)
         append(newline + "]")
@@ -94,6 +96,8 @@ def _encode(value: object, out: list[str], newline: str, step: str) -> None:
             append(encode_basestring(key if isinstance(key, str) else _key(key)) + ": ")
             if isinstance(item, str):
                 append(encode_basestring(item))
+            elif item.__class__ is int:  # a reading's line and column
+                append(int.__repr__(item))
             else:
                 _encode(item, out, inner, step)
         append(newline + "}")
