@@ -34,13 +34,13 @@ def classify(
     "connection") count as ``spelling`` equivalences here, after the editor's own
     ``[normalize] spelling`` list, which wins.
     """
+    enabled = _enabled(rules)  # the spellings found below change no rule's being on
     if orthography is not None and rules.orthography:
         words = {s: [t for t, r in zip(tokens, roles, strict=True) if r == "word" and t.kind == "word"]
                  for s, (tokens, roles) in readings.items()}
         found = orthography.equivalences(words)
         if found:
             rules = with_spellings(rules, frozenset(found.items()))
-    enabled = rules.classes
     full = {s: comparable(t, r, rules, enabled) for s, (t, r) in readings.items()}
     groups: dict[str, list[str]] = {}
     for siglum, text in full.items():
@@ -64,6 +64,12 @@ def classify(
             for b in distinct[i + 1:]:
                 needed |= _minimal({a: readings[a], b: readings[b]}, rules, enabled)
     return tuple(c for c in CLASSES if c in needed), substantive, group_list
+
+
+@lru_cache(maxsize=64)
+def _enabled(rules: Rules) -> frozenset[str]:
+    """``rules.classes``, worked out once for a set's rules (a property that builds the set: ~5 µs a variant)."""
+    return rules.classes
 
 
 def _as_written(reading: tuple[Sequence[Token], Sequence[str]], rules: Rules) -> str:
