@@ -157,19 +157,13 @@ def _word_diff(a: str, b: str) -> list[tuple[int, str]]:
     such readings costs time in proportion to their length times their difference.
     """
     dmp = _DiffMatchPatch()
-    words: list[str] = [""]
-    index: dict[str, int] = {}
+    index: dict[str, int] = {}  # each word -> its character, from chr(1), in the order first seen
 
     def encode(text: str) -> str:
-        out = []
-        for word in _WORD.findall(text):
-            if word not in index:
-                index[word] = len(words)
-                words.append(word)
-            out.append(chr(index[word]))
-        return "".join(out)
+        return "".join([chr(index.setdefault(word, len(index) + 1)) for word in _WORD.findall(text)])
 
     coarse_a, coarse_b = encode(a), encode(b)
+    words = ["", *index]  # the word of each character
     # the bisection costs (length of both) x (tokens that differ): two long readings with
     # little in common (a wrong file against the right one: five thousand words each) would
     # take seconds, for a diff that shows them replaced whole anyway; rapidfuzz counts the
@@ -177,7 +171,7 @@ def _word_diff(a: str, b: str) -> list[tuple[int, str]]:
     differing = Indel.distance(coarse_a, coarse_b)
     if (len(coarse_a) + len(coarse_b)) * differing > WORD_DIFF_BUDGET:
         return [(dmp.DIFF_DELETE, a), (dmp.DIFF_INSERT, b)]
-    coarse = [(op, "".join(words[ord(c)] for c in text)) for op, text in _diff(coarse_a, coarse_b)]
+    coarse = [(op, "".join(map(words.__getitem__, map(ord, text)))) for op, text in _diff(coarse_a, coarse_b)]
     dmp.diff_cleanupSemantic(coarse)  # a lone "the" both keep does not cut a rewritten clause
     out: list[tuple[int, str]] = []
     deleted = inserted = ""
