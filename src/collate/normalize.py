@@ -500,10 +500,13 @@ def prepare(witness: Witness, rules: Rules) -> Prepared:
     roles = assign_roles(witness.text, tokens, rules)
     aligned = rules.classes
     inside = ("mark", "punct") if rules.ocr else ("mark",)
+    # only a mark (the marks rule) or, in an OCR set, punctuation can stand inside a word
+    marks_inside = bool(rules.marks) or rules.ocr
     form = _token_form  # token_form's cache itself: a call less per word of a book
     segments: list[Segment] = []
+    n = len(tokens)
     i = 0
-    while i < len(tokens):
+    while i < n:
         role = roles[i]
         if role == "word":
             token = tokens[i]
@@ -511,16 +514,16 @@ def prepare(witness: Witness, rules: Rules) -> Prepared:
             end = i + 1
             while True:
                 # join a word broken at a line end: recog-\nnize
-                if end + 1 < len(tokens) and roles[end] == "hyph":
+                if end + 1 < n and roles[end] == "hyph":
                     key += form(tokens[end + 1].text, tokens[end + 1].kind, rules, aligned)
                     end += 2
                     continue
-                if tokens[end - 1].space:
+                if tokens[end - 1].space or not marks_inside:
                     break  # most words: a space follows, so no mark is written inside (_past_marks)
                 # a mark inside a word does not split it: "wo^rd"; nor, in an OCR set,
                 # a punctuation mark misread inside one: "wo»rd"
                 after = _past_marks(tokens, roles, end, inside)
-                if after > end and after < len(tokens) and roles[after] == "word":
+                if after > end and after < n and roles[after] == "word":
                     key += form(tokens[after].text, tokens[after].kind, rules, aligned)
                     end = after + 1
                     continue
