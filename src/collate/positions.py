@@ -43,14 +43,16 @@ def positions(prepared: Sequence[Prepared], columns: Columns) -> list[Position]:
             start = seg.start
             if covered < start:  # a column holds one segment of a witness: its gap is set once
                 gaps[at][siglum] = list(range(covered, start))
-            cols[at][siglum] = list(range(start, seg.end))
-            covered = seg.end
+            end = seg.end
+            # most segments are one token: a one-item list is made without a range
+            cols[at][siglum] = [start] if end - start == 1 else list(range(start, end))
+            covered = end
         if covered < len(p.tokens):
             gaps[-1][siglum] = list(range(covered, len(p.tokens)))
     out: list[Position] = []
-    for c in range(len(columns)):
-        out.append((False, gaps[c]))
-        out.append((True, cols[c]))
+    for gap, column_cells in zip(gaps, cols, strict=False):  # the last gap follows the last column
+        out.append((False, gap))
+        out.append((True, column_cells))
     out.append((False, gaps[-1]))
     return out
 
