@@ -48,10 +48,19 @@ def _plain(p: Prepared) -> str:
     return " ".join(p.witness.text.split())
 
 
-def _segment_texts(p: Prepared) -> list[tuple[str, ...]]:
-    """Each segment's tokens as written: what agreement compares."""
+#: a segment's tokens as written: the text of a one-token segment, a tuple of the texts of a longer one
+SegmentText = str | tuple[str, ...]
+
+
+def _segment_texts(p: Prepared) -> list[SegmentText]:
+    """Each segment's tokens as written: what agreement compares.
+
+    Nearly every segment is one token: its text itself, not a tuple of one (a string never
+    equals a tuple, so two segments compare as their tuples would, and a string's hash is
+    kept by the string: half the time of tuples throughout).
+    """
     texts = [t.text for t in p.tokens]
-    return [tuple(texts[s.start:s.end]) for s in p.segments]  # slices: no generator per segment
+    return [texts[s.start] if s.end - s.start == 1 else tuple(texts[s.start:s.end]) for s in p.segments]
 
 
 def _distance(a: Sequence[object] | str, b: Sequence[object] | str, cuts: Sequence[tuple[int, int]]) -> int:
@@ -146,7 +155,7 @@ class _Texts:
     _places: list[int | None] | None = None
 
     @classmethod
-    def of(cls, p: Prepared, numbers: dict[tuple[str, ...], int]) -> _Texts:
+    def of(cls, p: Prepared, numbers: dict[SegmentText, int]) -> _Texts:
         """``numbers``: segment text -> its number, shared by the witnesses compared."""
         segments = [numbers.setdefault(text, len(numbers)) for text in _segment_texts(p)]
         return cls(p, segments, _plain(p), _words(p))
@@ -174,7 +183,7 @@ def pair_metrics(
 ) -> PairMetrics:
     sa, sb = a.witness.siglum, b.witness.siglum
     if texts is None:
-        numbers: dict[tuple[str, ...], int] = {}
+        numbers: dict[SegmentText, int] = {}
         texts = {sa: _Texts.of(a, numbers), sb: _Texts.of(b, numbers)}
     ta, tb = texts[sa], texts[sb]
     agreement, sync = _agreement(a, b, columns, ta.segments, tb.segments, ta.places(columns), tb.places(columns))
@@ -189,6 +198,6 @@ def pair_metrics(
 
 def all_metrics(prepared: Sequence[Prepared], columns: Columns) -> tuple[PairMetrics, ...]:
     """Metrics for every pair of witnesses, in the set's order (base first)."""
-    numbers: dict[tuple[str, ...], int] = {}
+    numbers: dict[SegmentText, int] = {}
     texts = {p.witness.siglum: _Texts.of(p, numbers) for p in prepared}
     return tuple(pair_metrics(a, b, columns, texts) for a, b in combinations(prepared, 2))
