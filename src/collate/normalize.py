@@ -20,7 +20,7 @@ import operator
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import fields
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import compress, count, pairwise
 from pathlib import Path
 from typing import Any, cast
@@ -102,10 +102,12 @@ def compile_rules(settings: dict[str, Any], path: str | Path | None = None) -> R
     page = settings.get("page-marker", True)
     page_pattern = DEFAULT_PAGE_MARKER if page is True else (page or None)
     note = settings.get("note-marker", True)
-    for name, pattern in (("page-marker", page_pattern), ("note-marker", note)):
+    # each compiled with the flags assign_roles searches with, so that search finds it in regex's
+    # cache (compiling the page marker again, case-blind, was ~0.7 ms of every run)
+    for name, pattern, flags in (("page-marker", page_pattern, regex.IGNORECASE), ("note-marker", note, 0)):
         if isinstance(pattern, str):
             try:
-                regex.compile(pattern)
+                regex.compile(pattern, flags)
             except regex.error as exc:
                 raise ConfigError(f"normalize.{name} is not a valid regular expression: {exc}", path) from None
     base = Rules(
@@ -415,7 +417,13 @@ def _mark_spans(tokens: Sequence[Token], roles: list[str], spans: list[tuple[int
             roles[i] = role
 
 
-_FUSED_YEAR = regex.compile(r"^(1[6-9]\d\d|20\d\d)(\d{1,3})$")
+@cache
+def _fused_year() -> regex.Pattern[str]:
+    """A year and the footnote marker fused to it, compiled where first needed (~0.35 ms): only a
+    number of five digits or more, or a number written straight after another, is ever tried."""
+    return regex.compile(r"^(1[6-9]\d\d|20\d\d)(\d{1,3})$")
+
+
 _MONTHS = frozenset(
     "january february march april may june july august september october november december".split()
 )
@@ -435,7 +443,7 @@ def split_fused_years(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     for i, token in enumerate(tokens):
         if token.kind != "number" or len(token.text) < 5:
             continue
-        match = _FUSED_YEAR.match(token.text)
+        match = _fused_year().match(token.text)
         if match and any(t.text[:1].isupper() and t.text.casefold() in _MONTHS for t in tokens[max(0, i - 3):i]):
             year, marker = match.group(1), match.group(2)
             out.extend(tokens[done:i])
@@ -464,7 +472,7 @@ def is_note_marker(tokens: Sequence[Token], i: int) -> bool:
     if previous.space == "":
         if previous.kind == "word":
             return True
-        if previous.kind == "number" and _FUSED_YEAR.match(previous.text + token.text):
+        if previous.kind == "number" and _fused_year().match(previous.text + token.text):
             return True  # split off a year by split_fused_years
         return previous.text in ",.;:!?)]”’\"'" and i >= 2 and tokens[i - 2].kind == "word"
     at_line_end = i == len(tokens) - 1 or "\n" in token.space or "\r" in token.space
