@@ -104,7 +104,9 @@ class Orthography:
             return x
 
         distinct = {tuple(t.text for t in reading): reading for reading in words.values()}
-        for left, right in combinations(distinct.values(), 2):
+        # each reading folded once, not once for each reading it is paired with
+        readings = [(reading, [folded(t.text) for t in reading]) for reading in distinct.values()]
+        for left, right in combinations(readings, 2):
             for a, b in _paired(left, right):
                 if self.same_word(a.text, b.text):
                     ka, kb = spelling_key(a.text, self.rules), spelling_key(b.text, self.rules)
@@ -116,12 +118,13 @@ class Orthography:
         return {form: find(form) for form in parent}
 
 
-def _paired(left: Sequence[Token], right: Sequence[Token]) -> Iterable[tuple[Token, Token]]:
-    a = [folded(t.text) for t in left]
-    b = [folded(t.text) for t in right]
+def _paired(left: tuple[Sequence[Token], list[str]],
+            right: tuple[Sequence[Token], list[str]]) -> Iterable[tuple[Token, Token]]:
+    """Words of two readings (each with its words folded) that a word-level alignment sets against each other."""
+    (left_tokens, a), (right_tokens, b) = left, right
     for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op == "replace" and i2 - i1 == j2 - j1:
-            yield from zip(left[i1:i2], right[j1:j2], strict=True)
+            yield from zip(left_tokens[i1:i2], right_tokens[j1:j2], strict=True)
 
 
 @lru_cache(maxsize=20_000)
