@@ -62,12 +62,13 @@ def unique_ids(variants: list[Variant], base: Prepared | None = None) -> list[Va
     for i, v in enumerate(variants):
         groups.setdefault(v.id, []).append(i)
     out = list(variants)
-    words = _words(base) if base is not None else None
+    words = None  # the base's words, read once a group needs them (most sets have none)
     for vid, members in groups.items():
         if len(members) < 2:
             continue
         suffixes = [str(n) for n in range(1, len(members) + 1)]
-        if words is not None and base is not None:
+        if base is not None:
+            words = words if words is not None else _words(base)
             siglum = base.witness.siglum
             for width in WIDTHS:
                 wide = [_wide(words, variants[i], siglum, width) for i in members]
