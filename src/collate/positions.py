@@ -70,12 +70,12 @@ def texts_at(cells: dict[str, list[int]], by_siglum: dict[str, Prepared], rules:
     exact = not rules.whitespace
     texts = {}
     for s in sigla:
-        tokens = by_siglum[s].tokens
         indices = cells.get(s)
         if not indices:
             texts[s] = ""
         elif len(indices) == 1 and not exact:  # most cells of a walk: one token, as it is written
-            texts[s] = tokens[indices[0]].text
+            texts[s] = by_siglum[s].tokens[indices[0]].text
         else:
+            tokens = by_siglum[s].tokens
             texts[s] = as_written([tokens[i] for i in indices], exact)
     return texts
