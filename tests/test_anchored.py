@@ -287,24 +287,34 @@ def test_the_command_shows_no_progress_bar_when_not_on_a_terminal(edition_copy: 
 
 
 def test_a_changed_program_is_a_changed_input(tmp_path: Path) -> None:
-    """The run cache's code fingerprint follows collate's sources, templates and assets, not its bytecode."""
-    from collate.control import _code_fingerprint
+    """The run cache's code stamp and the cluster's code fingerprint follow collate's sources and
+    assets, not its bytecode; the fingerprint is the bytes (the same on every machine), the stamp
+    sizes and modification times (what Python trusts to run current code)."""
+    from collate.control import _code_fingerprint, _code_stamp
 
     package = tmp_path / "collate"
     shutil.copytree(Path(anchored.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
-    first = _code_fingerprint(str(package))
-    assert first == _code_fingerprint(str(package))
+    elsewhere = tmp_path / "elsewhere" / "collate"
+    shutil.copytree(package, elsewhere)  # another install of the same code: new modification times
+    assert _code_fingerprint(str(elsewhere)) == _code_fingerprint(str(package))
+    first = {code: code(str(package)) for code in (_code_fingerprint, _code_stamp)}
+    for code, digest in first.items():
+        assert code(str(package)) == digest
     (package / "__pycache__").mkdir(exist_ok=True)
     (package / "__pycache__" / "units.cpython-311.pyc").write_bytes(b"bytecode")
     (package / "notes.txt").write_text("not code", encoding="utf-8")
-    assert _code_fingerprint(str(package)) == first
+    for code, digest in first.items():
+        assert code(str(package)) == digest, code
     stylesheet = next(package.rglob("*.css")).relative_to(package)
     for changed in (Path("units.py"), Path("reporters/json.py"), stylesheet):
         path = package / changed
         original = path.read_bytes()
+        stamp = _code_stamp(str(package))
         path.write_bytes(original + b"\n")
-        assert _code_fingerprint(str(package)) != first, changed
+        assert _code_fingerprint(str(package)) != first[_code_fingerprint], changed
+        assert _code_stamp(str(package)) != stamp, changed
         path.write_bytes(original)
-    assert _code_fingerprint(str(package)) == first
-    (package / "reporters" / "new.py").write_text("", encoding="utf-8")  # a new module changes it too
-    assert _code_fingerprint(str(package)) != first
+    assert _code_fingerprint(str(package)) == first[_code_fingerprint]
+    for code, digest in first.items():
+        (package / "reporters" / "new.py").write_text("", encoding="utf-8")  # a new module changes both
+        assert code(str(package)) != digest, code

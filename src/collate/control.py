@@ -355,7 +355,7 @@ class _Cache:
             {
                 "version": self.VERSION,
                 "tool": __version__,
-                "code": _code_fingerprint(),
+                "code": _code_stamp(),
                 "engine": engine,
                 "formats": sorted(formats),
                 "ignore-classes": sorted(config.ignore_classes),
@@ -408,18 +408,38 @@ class _Cache:
             warn(str(exc))
 
 
-def _code_fingerprint(package: str = os.path.dirname(__file__)) -> str:
-    """collate's own source (its code, CSS, JS): a changed program is a changed input, version or not."""
-    digest = blake2b(digest_size=16)
-    found = []  # (path relative to the package, with "/", path): os.walk, a third of rglob's time
+def _code_files(package: str) -> list[tuple[str, str]]:
+    """collate's own source files (code, CSS, JS), not bytecode: (path relative to the package, with "/", path)."""
+    found = []  # os.walk: a third of rglob's time
     for folder, subfolders, files in os.walk(package):
         subfolders[:] = [d for d in subfolders if d != "__pycache__"]
         inside = os.path.relpath(folder, package).replace(os.sep, "/")
         found += [(name if inside == "." else f"{inside}/{name}", os.path.join(folder, name))
                   for name in files if name.endswith((".py", ".css", ".js"))]
-    for shown, path in sorted(found):
+    return sorted(found)
+
+
+def _code_fingerprint(package: str = os.path.dirname(__file__)) -> str:
+    """collate's own source, byte for byte: the same program on another machine (a Dask worker) or not."""
+    digest = blake2b(digest_size=16)
+    for shown, path in _code_files(package):
         with open(path, "rb") as handle:
             digest.update(shown.encode() + b"\0" + handle.read())
+    return digest.hexdigest()
+
+
+def _code_stamp(package: str = os.path.dirname(__file__)) -> str:
+    """collate's own source files on this machine, by name, size and modification time: for the run cache,
+    where a changed program is a changed input, version or not.
+
+    What Python itself trusts to know its bytecode is current (a source's size and mtime), so a
+    change that would run is a change seen, without reading ~600 KB each run (~2 ms of a short
+    one, against ~0.8). A file saved back unchanged is a change too: the sets are collated again.
+    """
+    digest = blake2b(digest_size=16)
+    for shown, path in _code_files(package):
+        stat = os.stat(path)
+        digest.update(f"{shown}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
     return digest.hexdigest()
 
 
