@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from helpers import collate_texts
 
 DARWIN = Path(__file__).resolve().parent.parent / "benchmarks" / "darwin-origin-ch1"
@@ -329,3 +331,24 @@ def test_the_light_words_are_wordfreqs_commonest_read_whole() -> None:
         assert _commonest(language) == whole
     assert {"the", "and", "of"} <= _commonest("en")
     assert _commonest("xx") == frozenset()  # a language wordfreq does not have: no light words
+
+
+def test_the_light_words_are_kept_in_the_users_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first run reads wordfreq's file and keeps the words found; a later run reads the kept copy,
+    and a copy that is not whole (no last line end) is read again from wordfreq and replaced."""
+    from collate import usercache
+    from collate.lexicon import commonest
+    from collate.rewrites import LIGHT_ZIPF
+
+    monkeypatch.setenv(usercache.ENVIRONMENT, str(tmp_path))
+    fresh = commonest("en", LIGHT_ZIPF)
+    (kept,) = (tmp_path / "lexicon").glob("wordfreq-en-*.txt")
+    assert kept.read_text(encoding="utf-8") == "".join(f"{w}\n" for w in sorted(fresh))
+    kept.write_text(kept.read_text(encoding="utf-8") + "kept-copy\n", encoding="utf-8")
+    assert commonest("en", LIGHT_ZIPF) == fresh | {"kept-copy"}  # read from the copy
+    kept.write_text("the\nand", encoding="utf-8")  # cut short
+    assert commonest("en", LIGHT_ZIPF) == fresh
+    assert kept.read_text(encoding="utf-8").endswith("\n") and set(kept.read_text(encoding="utf-8").split()) == fresh
+    assert commonest("en", 7.0) < fresh and len(list((tmp_path / "lexicon").glob("wordfreq-en-*.txt"))) == 2
+    monkeypatch.setenv(usercache.ENVIRONMENT, "")  # no cache: the same words, nothing kept
+    assert commonest("en", LIGHT_ZIPF) == fresh

@@ -32,15 +32,12 @@ one edition adds is not glued to a verb another edition changes next to it.
 
 from __future__ import annotations
 
-import gzip
-import importlib.util
 from collections.abc import Sequence
 from functools import cache
-from pathlib import Path
 
-import msgpack
 from rapidfuzz import fuzz
 
+from .lexicon import commonest
 from .model import Prepared
 from .units import PARAGRAPH as _PARAGRAPH
 from .units import Unit
@@ -445,31 +442,10 @@ def _light(word: str, language: str) -> bool:
 
 @cache
 def _commonest(language: str) -> frozenset[str]:
-    """The words of Zipf frequency :data:`LIGHT_ZIPF` or more in wordfreq's "small" list for ``language``.
-
-    The list is read as wordfreq documents its cBpack format (``read_cBpack``:
-    gzipped msgpack, a header, then the words of each frequency, the n-th list
-    at -n centibels, so Zipf 9 - n/100), without importing wordfreq, whose
-    import (langcodes, ftfy) costs more than the rest of this pass on a book
-    chapter. A language wordfreq does not have has no light words: nothing is
-    joined.
-    """
-    spec = importlib.util.find_spec("wordfreq")
-    if spec is None or not spec.submodule_search_locations:
-        return frozenset()
-    path = Path(next(iter(spec.submodule_search_locations))) / "data" / f"small_{language}.msgpack.gz"
-    if not path.is_file():
-        return frozenset()
-    last = round((9 - LIGHT_ZIPF) * 100)
-    # the commonest words come first: only the lists needed are unpacked (and decompressed),
-    # a hundredth of the file (~0.2 ms, where the whole list took ~7 ms)
-    with gzip.open(path, "rb") as f:
-        unpacker = msgpack.Unpacker(f, raw=False, read_size=4096)
-        count = unpacker.read_array_header()
-        if count < 1 or unpacker.unpack() != {"format": "cB", "version": 1}:
-            return frozenset()
-        buckets = [unpacker.unpack() for _ in range(min(count - 1, last + 1))]
-    return frozenset(word for bucket in buckets for word in bucket)
+    """The words of Zipf frequency :data:`LIGHT_ZIPF` or more in wordfreq's "small" list for
+    ``language`` (:func:`collate.lexicon.commonest`); a language wordfreq does not have has no
+    light words: nothing is joined."""
+    return commonest(language, LIGHT_ZIPF)
 
 
 def _same_sides(left: Unit, right: Unit, by_siglum: dict[str, Prepared], sigla: list[str]) -> bool:
