@@ -76,6 +76,10 @@ def _as_written(reading: tuple[Sequence[Token], Sequence[str]], rules: Rules) ->
     return comparable(reading[0], reading[1], rules, NONE)
 
 
+#: the roles (normalize.assign_roles) whose tokens alone a class can leave out or join, and the class
+_ROLE_CLASSES = (("note", "note-marker"), ("page", "page-marker"), ("mark", "mark"), ("hyph", "hyphenation"))
+
+
 def _minimal(readings: Readings, rules: Rules, enabled: frozenset[str]) -> set[str]:
     def equal(classes: frozenset[str]) -> bool:
         return len({comparable(t, r, rules, classes) for t, r in readings.values()}) == 1
@@ -83,6 +87,10 @@ def _minimal(readings: Readings, rules: Rules, enabled: frozenset[str]) -> set[s
     if equal(NONE):
         return set()
     classes = set(enabled)
+    # a class only a token of one role can need (a footnote marker's) changes no reading that has
+    # none: the loop below would drop it, as the readings are equal with it and without it
+    roles = {role for _, reading_roles in readings.values() for role in reading_roles}
+    classes.difference_update(cls for role, cls in _ROLE_CLASSES if role not in roles)
     # the broadest explanation is dropped first, so a more specific one is kept
     # ("—" against "--" is quotes and whitespace, not just punctuation)
     for cls in ("punctuation", *CLASSES):
