@@ -85,8 +85,8 @@ def _agreement(a: Prepared, b: Prepared, columns: Columns, seg_a: Sequence[Hasha
     """
     sa, sb = a.witness.siglum, b.witness.siglum
     cuts: list[tuple[int, int]] = []
-    run_start = shared = same = 0
-    run: list[tuple[int, int]] = []
+    run_start = shared = same = 0  # run_start: agreeing places running
+    middle = (0, 0)  # the run's place SYNC // 2, where a cut is made if the run reaches SYNC
     if at_a is None:
         at_a = [column.get(sa) for column in columns]
     if at_b is None:
@@ -97,16 +97,16 @@ def _agreement(a: Prepared, b: Prepared, columns: Columns, seg_a: Sequence[Hasha
         shared += 1
         if ia is not None and ib is not None and seg_a[ia] == seg_b[ib]:
             same += 1
-            if not run or len(run) < SYNC:
-                run.append((ia, ib))
+            if run_start == SYNC // 2:
+                middle = (ia, ib)
             run_start += 1
             continue
         if run_start >= SYNC:
-            i, j = run[SYNC // 2]
+            i, j = middle
             cuts.append((a.segments[i].start, b.segments[j].start))
-        run, run_start = [], 0
+        run_start = 0
     if run_start >= SYNC:
-        i, j = run[SYNC // 2]
+        i, j = middle
         cuts.append((a.segments[i].start, b.segments[j].start))
     return (same / shared if shared else 1.0), cuts
 
