@@ -21,7 +21,7 @@ and cuts the diffs into highlighted fragments.
 
 from __future__ import annotations
 
-import base64
+import binascii
 import pkgutil
 import re
 from collections.abc import Sequence
@@ -580,7 +580,8 @@ def _asset(name: str) -> str:
 
 def _csp_hash(script: str) -> str:
     digest = sha256(script.encode("utf-8")).digest()
-    return "sha256-" + base64.b64encode(digest).decode("ascii")
+    # binascii is what base64.b64encode calls; the base64 module (with struct and re) is ~0.4 ms of start-up
+    return "sha256-" + binascii.b2a_base64(digest, newline=False).decode("ascii")
 
 
 def _script(name: str) -> str:
