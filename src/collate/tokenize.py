@@ -10,6 +10,7 @@ message can point an editor at the very character in their file.
 from __future__ import annotations
 
 from dataclasses import fields
+from typing import Any
 
 import regex
 
@@ -42,12 +43,24 @@ _TOKEN = regex.compile(
 #: each alternative of the pattern and the kind of token it is
 _KINDS = {"word": "word", "number": "number", "alnum2": "word", "number2": "number", "punct": "punct"}
 
-# A Token made field by field through its slots: the frozen dataclass's own __init__ sets each
-# field by ``object.__setattr__`` (six lookups and calls), which was half the time of
-# tokenizing a book (80,000 tokens in Darwin's chapter). The unpacking fails at import if
-# Token gains a field, so none is ever left unset.
-_SET_TEXT, _SET_SPACE, _SET_OFFSET, _SET_LINE, _SET_COLUMN, _SET_KIND = (
-    Token.__dict__[f.name].__set__ for f in fields(Token))
+
+class _Unfrozen:
+    """A Token's slots without the frozen dataclass's ``__setattr__``: each token is filled here by
+    plain attribute stores, then given Token's class, whose layout is the same slots.
+
+    The frozen dataclass's own ``__init__`` sets each field by ``object.__setattr__``, and even
+    setting each slot through its descriptor (a call a field) was half the time of tokenizing a
+    book (80,000 tokens in Darwin's chapter); a store to a slot is the interpreter's quickest, and
+    CPython lets an object take a class of the same layout. The object is then a Token like any
+    other (equal, hashed, pickled and frozen as one). The check below fails at import if Token's
+    fields change, so none is ever left unset.
+    """
+
+    __slots__ = ("text", "space", "offset", "line", "column", "kind")
+
+
+if _Unfrozen.__slots__ != tuple(f.name for f in fields(Token)) or _Unfrozen.__slots__ != Token.__slots__:
+    raise TypeError("tokenize._Unfrozen must have Token's fields, in order, as its slots")
 
 
 def tokenize(text: str) -> tuple[str, tuple[Token, ...]]:
@@ -62,25 +75,27 @@ def tokenize(text: str) -> tuple[str, tuple[Token, ...]]:
     spans = [m.span() for m in matches]
     follows = [start for start, _ in spans[1:]]
     follows.append(len(text))
-    tokens = []
+    tokens: list[Token] = []
     line = 0  # index into starts of the current token's line
     last = len(starts) - 1
     line_start, next_line = 0, starts[1] if last else len(text) + 1
     new = object.__new__
+    token: Any  # an _Unfrozen until it takes Token's class
     for match, (offset, end), following in zip(matches, spans, follows, strict=True):
         if offset >= next_line:
             # offsets only grow: walk the line starts alongside instead of a search per token
             while line < last and starts[line + 1] <= offset:
                 line += 1
             line_start, next_line = starts[line], starts[line + 1] if line < last else len(text) + 1
-        # Token(...) through its slots, inline: a call less per token
-        token: Token = new(Token)
-        _SET_TEXT(token, text[offset:end])
-        _SET_SPACE(token, text[end:following])
-        _SET_OFFSET(token, offset)
-        _SET_LINE(token, line + 1)
-        _SET_COLUMN(token, offset - line_start + 1)
-        _SET_KIND(token, _KINDS[match.lastgroup or "punct"])
+        # Token(...), made as an _Unfrozen (see there)
+        token = new(_Unfrozen)
+        token.text = text[offset:end]
+        token.space = text[end:following]
+        token.offset = offset
+        token.line = line + 1
+        token.column = offset - line_start + 1
+        token.kind = _KINDS[match.lastgroup or "punct"]
+        token.__class__ = Token
         tokens.append(token)
     return text[: spans[0][0]], tuple(tokens)
 
