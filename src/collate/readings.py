@@ -3,9 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import fields
+from typing import Any, cast
 
 from .model import Prepared, Reading
 from .sources import position
+
+
+class _UnfrozenReading:
+    """A Reading's slots without the frozen dataclass's ``__setattr__``: filled by plain stores, then
+    given Reading's class, whose layout is the same (as :class:`collate.tokenize._Unfrozen` makes a
+    Token). The check below fails at import if Reading's fields change."""
+
+    __slots__ = ("siglum", "text", "line", "column", "end_line", "end_column", "offset", "end_offset")
+
+
+if (_UnfrozenReading.__slots__ != tuple(f.name for f in fields(Reading))
+        or _UnfrozenReading.__slots__ != Reading.__slots__):
+    raise TypeError("readings._UnfrozenReading must have Reading's fields, in order, as its slots")
 
 
 def reading(p: Prepared, indices: Sequence[int], after: int, starts: list[int], exact: bool = False) -> Reading:
@@ -32,7 +47,19 @@ def reading(p: Prepared, indices: Sequence[int], after: int, starts: list[int], 
     if locate is not None:  # text extracted from markup (TEI, JSON): point into that file
         line, column = locate.position(start)
         end_line, end_column = locate.end_position(end) if text else (line, column)
-    return Reading(p.witness.siglum, text, line, column, end_line, end_column, start, end)
+    # Reading(p.witness.siglum, text, line, column, end_line, end_column, start, end), made as an
+    # _UnfrozenReading: a fifth of the cost of the frozen dataclass's __init__ (a book has thousands)
+    made: Any = object.__new__(_UnfrozenReading)
+    made.siglum = p.witness.siglum
+    made.text = text
+    made.line = line
+    made.column = column
+    made.end_line = end_line
+    made.end_column = end_column
+    made.offset = start
+    made.end_offset = end
+    made.__class__ = Reading
+    return cast(Reading, made)
 
 
 def collapse(text: str) -> str:
