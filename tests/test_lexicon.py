@@ -73,18 +73,20 @@ def test_other_languages_cached_alike(cache: Path, monkeypatch: pytest.MonkeyPat
     assert direct["de"][:2] == [frozenset(), frozenset({"pyspellchecker:de"})]
 
 
-def test_a_torn_line_is_not_an_answer(cache: Path) -> None:
+def test_a_torn_record_is_not_an_answer(cache: Path) -> None:
     assert lexicon.accepted_by("colour", "en") == {"hunspell:en_GB"}
-    (us,) = cache.glob("hunspell-en_US-*.tsv")
+    (us,) = cache.glob("hunspell-en_US-*.answers")
     text = us.read_text(encoding="utf-8")
-    assert text == "colour\t0\t6\n"
-    # a process killed after writing "colo", then another's line: "colothe" must not be taken as a word
-    us.write_text(text + "colo" + "the\t1\t3\n" + "shew\t1\t4", encoding="utf-8")
+    assert text == "\x1ecolour\t0\n"
+    # a process killed after writing "colo", then another's whole record ("the"), then one cut
+    # before its line end: "colothe" must not be taken as a word, nor "shew" as answered
+    us.write_text(text + "\x1ecolo" + "\x1ethe\t1\n" + "\x1ecolou\t" + "\x1edoe\t1" + "\x1eshew\t1", encoding="utf-8")
     fresh()
     answers_ = lexicon._dictionary("hunspell:en_US")
-    kept = lexicon._Answers("hunspell:en_US").known
-    assert kept == {"colour": False}  # the torn line and the unterminated last one are not read
-    assert answers_("colothe") is False
+    kept = lexicon._Answers("hunspell:en_US")
+    assert {w: kept.get(w) for w in ("colour", "the", "colo", "colothe", "colou", "doe", "shew")} == {
+        "colour": False, "the": True, "colo": None, "colothe": None, "colou": None, "doe": None, "shew": None}
+    assert answers_("colothe") is False  # asked of the dictionary itself
 
 
 def test_an_unwritable_cache_is_no_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -82,7 +82,7 @@ def test_a_run_with_the_platforms_cache_folder_does_not_import_platformdirs(tmp_
     modules = _imported_by(["run", str(ROOT / "witnesses"), "--out", str(tmp_path / "out"), "--force"], env)
     assert _loaded(modules, ("platformdirs",)) == []
     kept = tmp_path / "home" / (".cache" if sys.platform != "darwin" else "Library/Caches") / "collate" / "lexicon"
-    assert any(kept.glob("hunspell-en_US-*.tsv"))  # the dictionaries' answers, where platformdirs would keep them
+    assert any(kept.glob("hunspell-en_US-*.answers"))  # the dictionaries' answers, where platformdirs would keep them
 
 
 @pytest.mark.parametrize("home", ["/home/editor", "/home/editor/", "//srv/editor", None, "relative/home"])

