@@ -303,10 +303,10 @@ def commonest(language: str, zipf: float) -> frozenset[str]:
     after the file they come from (its path, size and time) and ``zipf``: a later run reads
     them there and imports neither gzip nor msgpack (~1.5 ms of its start-up).
     """
-    spec = importlib.util.find_spec("wordfreq")
-    if spec is None or not spec.submodule_search_locations:
+    wordfreq = _package_folder("wordfreq")
+    if wordfreq is None:
         return frozenset()
-    path = Path(next(iter(spec.submodule_search_locations))) / "data" / f"small_{language}.msgpack.gz"
+    path = wordfreq / "data" / f"small_{language}.msgpack.gz"
     try:
         stat = path.stat()
     except OSError:

@@ -3,24 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import fields
 from typing import Any, cast
 
-from .model import Prepared, Reading
+from .model import Prepared, Reading, unfrozen
 from .sources import position
 
-
-class _UnfrozenReading:
-    """A Reading's slots without the frozen dataclass's ``__setattr__``: filled by plain stores, then
-    given Reading's class, whose layout is the same (as :class:`collate.tokenize._Unfrozen` makes a
-    Token). The check below fails at import if Reading's fields change."""
-
-    __slots__ = ("siglum", "text", "line", "column", "end_line", "end_column", "offset", "end_offset")
-
-
-if (_UnfrozenReading.__slots__ != tuple(f.name for f in fields(Reading))
-        or _UnfrozenReading.__slots__ != Reading.__slots__):
-    raise TypeError("readings._UnfrozenReading must have Reading's fields, in order, as its slots")
+#: a Reading's slots without its frozen ``__setattr__`` (model.unfrozen, as tokenize makes a Token)
+_UnfrozenReading = unfrozen(Reading)
 
 
 def reading(p: Prepared, indices: Sequence[int], after: int, starts: list[int], exact: bool = False) -> Reading:

@@ -9,12 +9,11 @@ message can point an editor at the very character in their file.
 
 from __future__ import annotations
 
-from dataclasses import fields
 from typing import Any
 
 import regex
 
-from .model import Token
+from .model import Token, unfrozen
 from .sources import line_starts
 
 # A word: letters (with their combining marks), joined by inner apostrophes or
@@ -44,23 +43,8 @@ _TOKEN = regex.compile(
 _KINDS = {"word": "word", "number": "number", "alnum2": "word", "number2": "number", "punct": "punct"}
 
 
-class _Unfrozen:
-    """A Token's slots without the frozen dataclass's ``__setattr__``: each token is filled here by
-    plain attribute stores, then given Token's class, whose layout is the same slots.
-
-    The frozen dataclass's own ``__init__`` sets each field by ``object.__setattr__``, and even
-    setting each slot through its descriptor (a call a field) was half the time of tokenizing a
-    book (80,000 tokens in Darwin's chapter); a store to a slot is the interpreter's quickest, and
-    CPython lets an object take a class of the same layout. The object is then a Token like any
-    other (equal, hashed, pickled and frozen as one). The check below fails at import if Token's
-    fields change, so none is ever left unset.
-    """
-
-    __slots__ = ("text", "space", "offset", "line", "column", "kind")
-
-
-if _Unfrozen.__slots__ != tuple(f.name for f in fields(Token)) or _Unfrozen.__slots__ != Token.__slots__:
-    raise TypeError("tokenize._Unfrozen must have Token's fields, in order, as its slots")
+#: a Token's slots without its frozen ``__setattr__`` (model.unfrozen: a token is filled there, then made a Token)
+_Unfrozen = unfrozen(Token)
 
 
 def tokenize(text: str) -> tuple[str, tuple[Token, ...]]:
@@ -87,7 +71,7 @@ def tokenize(text: str) -> tuple[str, tuple[Token, ...]]:
             while line < last and starts[line + 1] <= offset:
                 line += 1
             line_start, next_line = starts[line], starts[line + 1] if line < last else len(text) + 1
-        # Token(...), made as an _Unfrozen (see there)
+        # Token(...), made as an _Unfrozen (model.unfrozen)
         token = new(_Unfrozen)
         token.text = text[offset:end]
         token.space = text[end:following]
