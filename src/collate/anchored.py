@@ -39,7 +39,8 @@ is chosen by length and siglum, so the order a set lists them in changes
 nothing. align.conserve then checks every segment is there exactly once.
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations``: _Job is a NamedTuple, which would compile each
+# string annotation of its fields (a ForwardRef) at every import; these evaluate at no cost.
 
 import os
 from collections import Counter

@@ -25,7 +25,8 @@ high probability, some of their smallest; the work is linear in the words of
 the candidates plus the few comparisons the shared values call for.
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations``: _Candidate is a NamedTuple, which would compile each
+# string annotation of its fields (a ForwardRef) at every import; these evaluate at no cost.
 
 import zlib
 from collections import defaultdict
