@@ -1,0 +1,220 @@
+"""The record classes (``collate.records.record``) against the dataclasses they stand for.
+
+Each record class writes its ``__init__`` and takes the rest from ``record``, so that
+importing it compiles nothing (``@dataclass(frozen=True)`` compiled six methods a class at
+every import). Here each is held to the class ``dataclasses.dataclass`` itself makes of the
+same fields (annotations, defaults, ``field()`` options) and the same ``frozen``, ``eq`` and
+``slots``: the same signature, repr, equality, hash, frozenness, slots, pickling, copying and
+``replace``. A field added to a class without its ``__init__`` fails here. The values are
+synthetic: one distinct string a field (the methods compare and show values, whatever their type).
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import inspect
+import pickle
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from collate import model, records
+
+#: the modules whose dataclasses are records
+MODULES = (model,)
+
+CLASSES = sorted(
+    (cls for module in MODULES for cls in vars(module).values()
+     if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == module.__name__),
+    key=lambda cls: f"{cls.__module__}.{cls.__qualname__}",
+)
+
+
+def _reference(cls: type) -> type:
+    """The dataclass ``dataclasses`` makes of ``cls``'s fields, with its frozen, eq and slots."""
+    spec = [
+        (f.name, f.type, dataclasses.field(
+            default=f.default, default_factory=f.default_factory, init=f.init, repr=f.repr, hash=f.hash,
+            compare=f.compare, metadata=f.metadata, kw_only=f.kw_only))
+        for f in dataclasses.fields(cls)
+    ]
+    frozen, eq, slots = cls._record_options  # type: ignore[attr-defined]
+    return dataclasses.make_dataclass(cls.__name__, spec, frozen=frozen, eq=eq, slots=slots)
+
+
+def _arguments(cls: type, values: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+    """``values`` as a call passes them: the fields in order, the keyword-only ones by name."""
+    every = dataclasses.fields(cls)
+    return ([values[f.name] for f in every if not f.kw_only and f.name in values],
+            {f.name: values[f.name] for f in every if f.kw_only and f.name in values})
+
+
+def _both(cls: type, ref: type, values: dict[str, Any]) -> tuple[Any, Any]:
+    args, kwargs = _arguments(cls, values)
+    return cls(*args, **kwargs), ref(*args, **kwargs)
+
+
+def _sample(cls: type, **changed: Any) -> dict[str, Any]:
+    return {f.name: changed.get(f.name, f"{f.name}-value") for f in dataclasses.fields(cls)}
+
+
+def _required(cls: type) -> dict[str, Any]:
+    """Values for the fields without a default only."""
+    return {f.name: f"{f.name}-value" for f in dataclasses.fields(cls)
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING}
+
+
+def _raised(action: Any, *args: Any) -> tuple[type, str] | None:
+    """What ``action(*args)`` raised (its type and message), or None."""
+    try:
+        action(*args)
+    except Exception as exc:  # noqa: BLE001 - what was raised is the answer
+        return type(exc), str(exc)
+    return None
+
+
+def _ids(cls: type) -> str:
+    return cls.__qualname__
+
+
+@pytest.fixture(params=CLASSES, ids=_ids)
+def pair(request: pytest.FixtureRequest) -> tuple[type, type]:
+    return request.param, _reference(request.param)
+
+
+def test_every_record_class_is_found() -> None:
+    assert {"Token", "Reading", "Variant", "WitnessSet", "Collation", "Problem"} <= {c.__name__ for c in CLASSES}
+
+
+def test_signature(pair: tuple[type, type]) -> None:
+    cls, ref = pair
+    ours = list(inspect.signature(cls).parameters.values())
+    theirs = list(inspect.signature(ref).parameters.values())
+    assert [str(p) for p in ours] == [str(p) for p in theirs]
+    for mine, other in zip(ours, theirs, strict=True):
+        if mine.default is records.FACTORY:
+            assert repr(other.default) == "<factory>"
+        else:
+            assert mine.default == other.default
+
+
+def test_repr_and_defaults(pair: tuple[type, type]) -> None:
+    cls, ref = pair
+    for values in (_sample(cls), _required(cls)):
+        ours, theirs = _both(cls, ref, values)
+        assert repr(ours) == repr(theirs)
+        assert [getattr(ours, f.name) for f in dataclasses.fields(cls)] == \
+            [getattr(theirs, f.name) for f in dataclasses.fields(ref)]
+
+
+def test_a_default_factory_makes_a_fresh_object_per_instance(pair: tuple[type, type]) -> None:
+    cls, _ = pair
+    args, kwargs = _arguments(cls, _required(cls))
+    one, two = cls(*args, **kwargs), cls(*args, **kwargs)
+    for f in dataclasses.fields(cls):
+        if f.default_factory is not dataclasses.MISSING:
+            assert getattr(one, f.name) == f.default_factory()
+            assert getattr(one, f.name) is not getattr(two, f.name)
+
+
+def test_equality_and_hash(pair: tuple[type, type]) -> None:
+    cls, ref = pair
+    ours, theirs = _both(cls, ref, _sample(cls))
+    again, theirs_again = _both(cls, ref, _sample(cls))
+    assert (ours == again) == (theirs == theirs_again)
+    assert ours.__eq__(object()) is theirs.__eq__(object())  # NotImplemented, or False by identity
+    assert (cls.__hash__ is None) == (ref.__hash__ is None)
+    assert (cls.__eq__ is object.__eq__) == (ref.__eq__ is object.__eq__)
+    assert (cls.__hash__ is object.__hash__) == (ref.__hash__ is object.__hash__)
+    hashed = ref.__hash__ not in (None, object.__hash__)
+    if hashed:
+        assert hash(ours) == hash(theirs)
+    for f in dataclasses.fields(cls):  # each field changed alone: equal and hashed as the dataclass says
+        other, theirs_other = _both(cls, ref, _sample(cls, **{f.name: "another"}))
+        assert (ours == other) == (theirs == theirs_other), f.name
+        assert (ours != other) == (theirs != theirs_other), f.name
+        if hashed:
+            assert hash(other) == hash(theirs_other), f.name
+
+
+def test_frozenness(pair: tuple[type, type]) -> None:
+    cls, ref = pair
+    for action, *args in ((delattr,), (setattr, "set")):
+        ours, theirs = _both(cls, ref, _sample(cls))
+        for f in dataclasses.fields(cls):
+            assert _raised(action, ours, f.name, *args) == _raised(action, theirs, f.name, *args), f.name
+        assert repr(ours) == repr(theirs)
+        # a name that is no field: a frozen record refuses it too. Python 3.11's slotted frozen
+        # dataclass raises TypeError there instead (its __setattr__'s super() names the class
+        # it replaced by the slotted one)
+        mine = _raised(action, ours, "elsewhere", *args)
+        if cls._record_options[0] and "__slots__" in ref.__dict__:  # type: ignore[attr-defined]
+            assert mine is not None and mine[0] is dataclasses.FrozenInstanceError
+        else:
+            assert mine == _raised(action, theirs, "elsewhere", *args)
+
+
+def test_slots_and_match_args(pair: tuple[type, type]) -> None:
+    cls, ref = pair
+    assert cls.__dict__.get("__slots__") == ref.__dict__.get("__slots__")
+    assert cls.__match_args__ == ref.__match_args__  # type: ignore[attr-defined]
+    ours, theirs = _both(cls, ref, _sample(cls))
+    assert hasattr(ours, "__dict__") == hasattr(theirs, "__dict__")
+
+
+def test_pickle_copy_and_replace(pair: tuple[type, type]) -> None:
+    cls, ref = pair
+    ours, theirs = _both(cls, ref, _sample(cls))
+    assert ours.__reduce_ex__(4)[2:] == theirs.__reduce_ex__(4)[2:]  # the same state
+    for twin in (pickle.loads(pickle.dumps(ours)), copy.copy(ours), copy.deepcopy(ours)):
+        assert type(twin) is cls
+        assert repr(twin) == repr(ours)
+        if cls.__eq__ is not object.__eq__:
+            assert twin == ours
+    first = dataclasses.fields(cls)[0].name
+    assert repr(dataclasses.replace(ours, **{first: "replaced"})) == \
+        repr(dataclasses.replace(theirs, **{first: "replaced"}))
+
+
+def test_unfrozen_twin_becomes_the_class(pair: tuple[type, type]) -> None:
+    cls, _ = pair
+    if "__slots__" not in cls.__dict__:
+        with pytest.raises(TypeError, match="slotted record"):
+            model.unfrozen(cls)
+        return
+    twin = model.unfrozen(cls)()
+    for name, value in _sample(cls).items():
+        setattr(twin, name, value)
+    twin.__class__ = cls
+    args, kwargs = _arguments(cls, _sample(cls))
+    assert twin == cls(*args, **kwargs)
+    assert repr(twin) == repr(cls(*args, **kwargs))
+
+
+def test_a_record_writes_its_own_init() -> None:
+    with pytest.raises(TypeError, match="writes its own __init__"):
+        @records.record
+        class Bare:  # synthetic
+            """A class without an __init__."""
+
+            name: str
+
+
+def test_importing_the_run_compiles_no_method() -> None:
+    """No method of a record module's classes was made from source text at import (as dataclasses makes them)."""
+    code = (
+        "import inspect, collate.cli, collate.control\n"
+        f"from collate import {', '.join(m.__name__.rsplit('.', 1)[1] for m in MODULES)}\n"
+        f"for module in ({', '.join(m.__name__.rsplit('.', 1)[1] for m in MODULES)},):\n"
+        "    for cls in vars(module).values():\n"
+        "        if isinstance(cls, type) and cls.__module__ == module.__name__:\n"
+        "            for name, value in vars(cls).items():\n"
+        "                code = getattr(inspect.unwrap(value), '__code__', None) if callable(value) else None\n"
+        "                if code is not None and code.co_filename == '<string>':\n"
+        "                    print(f'{cls.__qualname__}.{name}')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.split() == []
