@@ -62,11 +62,16 @@ def _segment_texts(p: Prepared) -> list[SegmentText]:
     return [texts[s.start] if s.end - s.start == 1 else tuple(texts[s.start:s.end]) for s in p.segments]
 
 
-def _distance(a: Sequence[object] | str, b: Sequence[object] | str, cuts: Sequence[tuple[int, int]]) -> int:
-    """Levenshtein distance of ``a`` and ``b``, summed over the pieces between ``cuts`` when they are long."""
+def _distance(a: Sequence[object] | str, b: Sequence[object] | str, cuts: Sequence[tuple[int, int]],
+              hint: int = 1) -> int:
+    """Levenshtein distance of ``a`` and ``b``, summed over the pieces between ``cuts`` when they are long.
+
+    ``hint`` is about what the distance of the whole is expected to be (see :func:`pair_metrics`).
+    """
     if len(a) * len(b) <= EXACT or not cuts:
-        # score_hint: start from a narrow band (the result is the exact distance either way)
-        return Levenshtein.distance(a, b, score_hint=1)
+        # score_hint: the band rapidfuzz searches first, widened (doubled) until the distance is
+        # in it; the result is the exact distance whatever the hint
+        return Levenshtein.distance(a, b, score_hint=max(1, hint))
     total = start_a = start_b = 0
     for end_a, end_b in [*cuts, (len(a), len(b))]:
         total += Levenshtein.distance(a[start_a:end_a], b[start_b:end_b], score_hint=1)
@@ -197,8 +202,13 @@ def pair_metrics(
         sync = []
     chars = [(ta.offsets()[i], tb.offsets()[j]) for i, j in sync]
     word_cuts = [(ta.words_before()[i], tb.words_before()[j]) for i, j in sync]
-    cer = _distance(ta.plain, tb.plain, chars) / max(1, len(ta.plain))
-    wer = _distance(ta.words, tb.words, word_cuts) / max(1, len(ta.words))
+    words = _distance(ta.words, tb.words, word_cuts)
+    # the characters' distance is about the words' times the characters a word takes (0.4-1.1 of
+    # it on the sets of the repository): started from that band, not widened to it from 1, the
+    # search takes about half the time (the 3 x 1,000 set's three pairs 2.0 -> 1.3 ms)
+    hint = words * len(ta.plain) // max(1, len(ta.words))
+    cer = _distance(ta.plain, tb.plain, chars, hint) / max(1, len(ta.plain))
+    wer = words / max(1, len(ta.words))
     return PairMetrics(sa, sb, round(cer, 4), round(wer, 4), round(agreement, 4))
 
 
