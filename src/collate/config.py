@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from .engines import DEFAULT_ENGINE, ENGINES
 from .errors import ConfigError
 from .model import CLASSES
 from .notices import warn
+from .records import FACTORY, record
 from .sources import read_text
 
 #: rule name -> (accepted types, default, what it does). The names are the
@@ -55,14 +56,16 @@ CHECK_OPTIONS: dict[str, tuple[tuple[type, ...], Any, str]] = {
 TOP_OPTIONS = {"normalize", "check", "engine", "output", "jobs", "base"}
 
 
+def default_normalize() -> dict[str, Any]:
+    """Every normalization rule at its default (a fresh dict: a project's settings are merged into it)."""
+    return {k: v[1] for k, v in NORMALIZE_OPTIONS.items()}
 
-@dataclass
+
+@record(frozen=False)
 class Config:
     """Project-wide settings, layered: defaults, then the project file, then flags."""
 
-    normalize: dict[str, Any] = field(
-        default_factory=lambda: {k: v[1] for k, v in NORMALIZE_OPTIONS.items()}
-    )
+    normalize: dict[str, Any] = field(default_factory=default_normalize)
     ignore_classes: list[str] = field(default_factory=list)
     accidentals: bool = True
     engine: str = DEFAULT_ENGINE
@@ -70,6 +73,18 @@ class Config:
     jobs: int = 1
     #: the file the settings came from, if any
     source: Path | None = None
+
+    def __init__(
+        self, normalize: dict[str, Any] = FACTORY, ignore_classes: list[str] = FACTORY, accidentals: bool = True,
+        engine: str = DEFAULT_ENGINE, output: str = "reports", jobs: int = 1, source: Path | None = None
+    ) -> None:
+        self.normalize = default_normalize() if normalize is FACTORY else normalize
+        self.ignore_classes = [] if ignore_classes is FACTORY else ignore_classes
+        self.accidentals = accidentals
+        self.engine = engine
+        self.output = output
+        self.jobs = jobs
+        self.source = source
 
 
 def check_table(

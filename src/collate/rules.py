@@ -4,15 +4,18 @@
 compiled once into :class:`Rules` by :func:`collate.normalize.compile_rules` when
 the set is loaded, and carried on the :class:`~collate.model.WitnessSet`, so
 ``control`` and every later stage read the one compiled object. This module
-holds only the dataclass (no compiling, no imports of collate's own), so
-``model`` can name it without an import cycle.
+holds only the record (:mod:`collate.records`: its ``__init__`` written out, nothing
+compiled at import), no compiling and no other import of collate's own, so ``model``
+can name it without an import cycle.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Literal
+
+from .records import FACTORY, record
 
 #: "[Page 812]", "[p. xii]", a folio "[Page 12r]", and "[Page]" (a TEI <pb/> without a number)
 DEFAULT_PAGE_MARKER = r"\[\s*(?:Page|p\.)(?:\s*[0-9ivxlcdm]+[rv]?)?\s*\]"
@@ -21,7 +24,7 @@ DEFAULT_PAGE_MARKER = r"\[\s*(?:Page|p\.)(?:\s*[0-9ivxlcdm]+[rv]?)?\s*\]"
 UnicodeForm = Literal["NFC", "NFD", "NFKC", "NFKD"]
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class Rules:
     """The normalization settings of one set, compiled for use (hashed by identity, for caches)."""
 
@@ -57,6 +60,37 @@ class Rules:
     words: dict[str, dict[str, str]] = field(default_factory=dict)
     #: multi-word equivalences: (class, [sides as text], canonical text)
     phrases: tuple[tuple[str, tuple[str, ...], str], ...] = ()
+
+    def __init__(
+        self, case: bool = True, punctuation: bool = True, quotes: bool = True, unicode: UnicodeForm | None = "NFC",
+        whitespace: bool = True, hyphenation: bool = True, word_division: bool = True, note_marker: bool | str = True,
+        page_marker: str | None = DEFAULT_PAGE_MARKER, numeral: bool = True, language: str = "en",
+        apostrophe: bool = True, ampersand: bool = True, misspelling: bool = True, elision: bool = True,
+        variant_spelling: bool = True, ocr: bool = False, marks: str | None = None,
+        found_spellings: dict[str, str] = FACTORY, words: dict[str, dict[str, str]] = FACTORY,
+        phrases: tuple[tuple[str, tuple[str, ...], str], ...] = ()
+    ) -> None:
+        object.__setattr__(self, "case", case)
+        object.__setattr__(self, "punctuation", punctuation)
+        object.__setattr__(self, "quotes", quotes)
+        object.__setattr__(self, "unicode", unicode)
+        object.__setattr__(self, "whitespace", whitespace)
+        object.__setattr__(self, "hyphenation", hyphenation)
+        object.__setattr__(self, "word_division", word_division)
+        object.__setattr__(self, "note_marker", note_marker)
+        object.__setattr__(self, "page_marker", page_marker)
+        object.__setattr__(self, "numeral", numeral)
+        object.__setattr__(self, "language", language)
+        object.__setattr__(self, "apostrophe", apostrophe)
+        object.__setattr__(self, "ampersand", ampersand)
+        object.__setattr__(self, "misspelling", misspelling)
+        object.__setattr__(self, "elision", elision)
+        object.__setattr__(self, "variant_spelling", variant_spelling)
+        object.__setattr__(self, "ocr", ocr)
+        object.__setattr__(self, "marks", marks)
+        object.__setattr__(self, "found_spellings", {} if found_spellings is FACTORY else found_spellings)
+        object.__setattr__(self, "words", {} if words is FACTORY else words)
+        object.__setattr__(self, "phrases", phrases)
 
     @property
     def classes(self) -> frozenset[str]:

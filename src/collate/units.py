@@ -9,13 +9,14 @@ around a long stretch only some witnesses have.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 import regex
 from rapidfuzz import fuzz
 
 from .model import Prepared
 from .positions import Position, text_of, texts_at
+from .records import FACTORY, record
 from .rules import Rules
 
 CONTEXT_WORDS = 4
@@ -24,7 +25,7 @@ CONTEXT_WORDS = 4
 ALIKE_RATIO = 60
 
 
-@dataclass
+@record(frozen=False)
 class Unit:
     """A run of disagreeing positions: for each witness, token indices, and where it ends."""
 
@@ -40,6 +41,19 @@ class Unit:
     opens_paragraph: bool = field(default=False, kw_only=True)
     #: measures of the finished unit (its words, its letters), kept by :mod:`.rewrites` once computed
     measures: dict[str, int] = field(default_factory=dict, kw_only=True, compare=False, repr=False)
+
+    def __init__(
+        self, tokens: dict[str, list[int]], after: dict[str, int], before_ctx: list[str], after_ctx: list[str],
+        start: int, matched: bool = False, *, opens_paragraph: bool = False, measures: dict[str, int] = FACTORY
+    ) -> None:
+        self.tokens = tokens
+        self.after = after
+        self.before_ctx = before_ctx
+        self.after_ctx = after_ctx
+        self.start = start
+        self.matched = matched
+        self.opens_paragraph = opens_paragraph
+        self.measures = {} if measures is FACTORY else measures
 
 
 #: a blank line in the space after a token: a paragraph ends there
