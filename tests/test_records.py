@@ -14,9 +14,11 @@ from __future__ import annotations
 import copy
 import dataclasses
 import inspect
+import os
 import pickle
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -219,3 +221,18 @@ def test_importing_the_run_compiles_no_method() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert done.stdout.split() == []
+
+
+def test_mypy_rejects_assigning_a_field(tmp_path: Path) -> None:
+    """Frozen for the type checker too: ``record`` is a ``dataclass_transform(frozen_default=True)``."""
+    (tmp_path / "uses.py").write_text(
+        "from collate.config import Config\nfrom collate.model import Token\n\n"
+        "def change(token: Token, config: Config) -> None:\n"
+        "    token.text = 'x'\n"  # frozen: rejected
+        "    config.jobs = 2\n",  # frozen=False: allowed
+        encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--follow-imports=silent", "uses.py"],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path,
+        env={**os.environ, "MYPYPATH": str(Path(records.__file__).parent.parent)})
+    assert done.stdout.splitlines()[:-1] == ['uses.py:5: error: Property "text" defined in "Token" is read-only  [misc]']

@@ -4,13 +4,10 @@ Each stage (load, tokenize, normalize, align, variants) is a function from one o
 these to the next, and every reporter reads a :class:`Collation` and nothing else,
 the way coverage.py keeps one data model and many reporters.
 
-They are frozen dataclasses made by :func:`collate.records.record`, each with its
-``__init__`` written out: ``@dataclass(frozen=True)`` compiled six methods a class at
-every import (~8 ms of a ~0.14 s run for these fourteen). A field is added to a class
-in its annotations and its ``__init__``; ``tests/test_records.py`` says when one is missing.
+They are records (:mod:`collate.records`: frozen dataclasses whose methods are
+written out, so that importing them compiles nothing): a field is added to a class in
+its annotations and its ``__init__``, and ``tests/test_records.py`` says when one is missing.
 """
-
-from __future__ import annotations
 
 from dataclasses import field
 from functools import cached_property

@@ -20,6 +20,12 @@ list). ``tests/test_records.py`` builds, for every record class, the dataclass
 ``dataclasses.dataclass`` would have made of the same fields and holds the two to the same
 answers, so a field added to a class without its ``__init__`` fails there.
 
+A module of records does without ``from __future__ import annotations``: ``dataclass``
+reads each string annotation with a regular expression, three times a field (for
+``ClassVar``, ``InitVar``, ``KW_ONLY``), a quarter of what is left of a record class's
+cost at import; an evaluated annotation it only compares (executing model's code: 0.79 ->
+0.58 ms, min of 400).
+
 For type checkers, :func:`record` is a ``dataclass_transform`` whose classes are frozen
 unless they say ``frozen=False``: mypy rejects assigning to a field, as for
 ``@dataclass(frozen=True)``. At run time ``dataclasses`` sees a class that is not frozen

@@ -9,8 +9,6 @@ compiled at import), no compiling and no other import of collate's own, so ``mod
 can name it without an import cycle.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterable
 from dataclasses import field
 from typing import Literal
