@@ -373,8 +373,10 @@ def assign_roles(text: str, tokens: Sequence[Token], rules: Rules) -> tuple[str,
             spans.append(m.span(1) if m.re.groups else m.span())
         _mark_spans(tokens, roles, spans, "note")
     elif rules.note_marker:
-        for i in range(len(tokens)):
-            if roles[i] == "word" and is_note_marker(tokens, i):
+        for i, token in enumerate(tokens):
+            # only a number is ever a marker (is_note_marker's first test): the words, most tokens,
+            # are passed over without a call
+            if token.kind == "number" and roles[i] == "word" and is_note_marker(tokens, i):
                 roles[i] = "note"
     if rules.hyphenation:
         for i in range(1, len(tokens) - 1):
