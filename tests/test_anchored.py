@@ -318,3 +318,20 @@ def test_a_changed_program_is_a_changed_input(tmp_path: Path) -> None:
     for code, digest in first.items():
         (package / "reporters" / "new.py").write_text("", encoding="utf-8")  # a new module changes both
         assert code(str(package)) != digest, code
+
+
+def test_conserve_gives_back_a_whole_answer_and_mends_the_rest() -> None:
+    """Synthetic columns. An answer with every segment once, in order, and no empty column is the
+    answer (the fast path); a dropped, repeated or unknown entry, an empty column, a missing end
+    are mended as they always were."""
+    from collate.align import conserve
+
+    keys = {"A": ["a", "b", "c"], "B": ["a", "c"]}
+    whole = [{"A": 0, "B": 0}, {"A": 1}, {"A": 2, "B": 1}]
+    assert conserve(whole, keys) is whole
+    mended = [{"A": 0, "B": 0}, {"A": 1}, {"A": 2, "B": 1}]
+    assert conserve([{"A": 0, "B": 0}, {}, {"A": 2, "B": 1}], keys) == mended
+    assert conserve([{"A": 0, "B": 0}, {"A": 0}, {"A": 2, "B": 1}], keys) == mended
+    assert conserve([{"A": 0, "B": 0, "C": 0}, {"A": 1}, {"A": 2, "B": 1}], keys) == mended
+    assert conserve([{"A": 0, "B": 0}, {"A": 2, "B": 1}], keys) == mended
+    assert conserve([{"A": 0, "B": 0}, {"A": 1}], keys) == [{"A": 0, "B": 0}, {"A": 1}, {"A": 2}, {"B": 1}]

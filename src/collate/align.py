@@ -299,6 +299,8 @@ def conserve(columns: Columns, keys: Mapping[str, Sequence[str]]) -> Columns:
     A segment an engine dropped gets a column of its own just before the next
     segment of that witness; a duplicate or out-of-order entry is removed.
     """
+    if _conserved(columns, keys):
+        return columns  # the engines' answer, nearly always: nothing to mend (a column rebuilt each)
     expected = {s: 0 for s in keys}
     out: Columns = []
     for column in columns:
@@ -318,3 +320,17 @@ def conserve(columns: Columns, keys: Mapping[str, Sequence[str]]) -> Columns:
             out.append({siglum: expected[siglum]})
             expected[siglum] += 1
     return out
+
+
+def _conserved(columns: Columns, keys: Mapping[str, Sequence[str]]) -> bool:
+    """Every segment of every witness in exactly one column, in order, and no column empty:
+    what :func:`conserve` would give back as it is."""
+    expected = dict.fromkeys(keys, 0)
+    for column in columns:
+        if not column:
+            return False
+        for siglum, index in column.items():
+            if expected.get(siglum) != index:
+                return False
+            expected[siglum] = index + 1
+    return all(expected[s] == len(seq) for s, seq in keys.items())
