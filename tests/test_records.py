@@ -43,7 +43,7 @@ def _reference(cls: type) -> type:
             compare=f.compare, metadata=f.metadata, kw_only=f.kw_only))
         for f in dataclasses.fields(cls)
     ]
-    frozen, eq, slots = cls._record_options  # type: ignore[attr-defined]
+    frozen, eq, slots = cls._record.options  # type: ignore[attr-defined]
     return dataclasses.make_dataclass(cls.__name__, spec, frozen=frozen, eq=eq, slots=slots)
 
 
@@ -154,7 +154,7 @@ def test_frozenness(pair: tuple[type, type]) -> None:
         # dataclass raises TypeError there instead (its __setattr__'s super() names the class
         # it replaced by the slotted one)
         mine = _raised(action, ours, "elsewhere", *args)
-        if cls._record_options[0] and "__slots__" in ref.__dict__:  # type: ignore[attr-defined]
+        if cls._record.options[0] and "__slots__" in ref.__dict__:  # type: ignore[attr-defined]
             assert mine is not None and mine[0] is dataclasses.FrozenInstanceError
         else:
             assert mine == _raised(action, theirs, "elsewhere", *args)
@@ -177,6 +177,8 @@ def test_pickle_copy_and_replace(pair: tuple[type, type]) -> None:
         assert repr(twin) == repr(ours)
         if cls.__eq__ is not object.__eq__:
             assert twin == ours
+    assert dataclasses.asdict(ours) == dataclasses.asdict(theirs)
+    assert dataclasses.astuple(ours) == dataclasses.astuple(theirs)
     first = dataclasses.fields(cls)[0].name
     assert repr(dataclasses.replace(ours, **{first: "replaced"})) == \
         repr(dataclasses.replace(theirs, **{first: "replaced"}))
