@@ -292,11 +292,14 @@ def _note(note: str, ids: frozenset[str]) -> tuple[tuple[str, bool], ...]:
     """The note in pieces; a word that is another variant's id is marked to become a link."""
     if not note:
         return ()
-    pieces = _ID_WORD.split(note)
+    pieces = _id_word().split(note)
     return tuple((p, p in ids) for p in pieces if p)
 
 
-_ID_WORD = re.compile(r"\b([0-9a-f]{10})\b")
+@cache
+def _id_word() -> re.Pattern[str]:
+    """A word that may be a variant's id, compiled where first needed (~0.15 ms): only a note is searched."""
+    return re.compile(r"\b([0-9a-f]{10})\b")
 
 
 def _css(v: Variant, departing: Sequence[int] | None = None) -> str:
