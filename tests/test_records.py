@@ -23,10 +23,10 @@ from typing import Any
 
 import pytest
 
-from collate import config, model, records, rules, units
+from collate import check, config, model, records, rules, units
 
 #: the modules whose dataclasses are records
-MODULES = (model, rules, config, units)
+MODULES = (model, rules, config, units, check)
 
 CLASSES = sorted(
     (cls for module in MODULES for cls in vars(module).values()

@@ -15,11 +15,12 @@ Which variants need review: every substantive one; an accidental one unless
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from .config import Config
 from .model import Collation, Problem, Reading, Variant
 from .moves import describe_move, leads
+from .records import FACTORY, record
 from .sources import display_path
 
 #: problem codes, in the order a summary lists them
@@ -27,7 +28,7 @@ CODES = ("unreviewed", "error", "stale")
 SNIPPET = 40
 
 
-@dataclass(frozen=True)
+@record
 class SetResult:
     """One set's verdict: the variants it checked and what is wrong."""
 
@@ -39,16 +40,29 @@ class SetResult:
     #: the display path of each variant's primary reading, for reporters that list variants
     locations: dict[str, tuple[str, int, int]] = field(default_factory=dict)
 
+    def __init__(
+        self, name: str, path: str, variants: tuple[tuple[str, bool], ...], problems: tuple[Problem, ...],
+        locations: dict[str, tuple[str, int, int]] = FACTORY
+    ) -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "variants", variants)
+        object.__setattr__(self, "problems", problems)
+        object.__setattr__(self, "locations", {} if locations is FACTORY else locations)
+
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-@dataclass(frozen=True)
+@record
 class CheckResult:
     """Every set's verdict; ``ok`` when none has a problem."""
 
     sets: tuple[SetResult, ...]
+
+    def __init__(self, sets: tuple[SetResult, ...]) -> None:
+        object.__setattr__(self, "sets", sets)
 
     @property
     def problems(self) -> list[Problem]:
