@@ -87,6 +87,13 @@ def pair(request: pytest.FixtureRequest) -> tuple[type, type]:
     return request.param, _reference(request.param)
 
 
+def test_every_module_of_records_is_here() -> None:
+    """A record defined in a module not in MODULES would go unchecked."""
+    package = Path(records.__file__).parent
+    using = {path.stem for path in package.rglob("*.py") if "\n@record" in path.read_text(encoding="utf-8")}
+    assert using == {module.__name__.rsplit(".", 1)[1] for module in MODULES}
+
+
 def test_every_record_class_is_found() -> None:
     assert {"Token", "Reading", "Variant", "WitnessSet", "Collation", "Problem", "Rules", "Config", "Unit"} <= \
         {c.__name__ for c in CLASSES}
