@@ -215,6 +215,39 @@ def test_a_record_writes_its_own_init() -> None:
             name: str
 
 
+def test_an_init_that_does_not_take_the_fields_fails_at_import() -> None:
+    # a field added to the annotations alone, or an __init__ taking them in another order
+    with pytest.raises(TypeError, match="__init__ takes name; the fields are name, weight"):
+        @records.record
+        class Grown:  # synthetic
+            """A field added without its __init__."""
+
+            name: str
+            weight: int = 0
+
+            def __init__(self, name: str) -> None:
+                object.__setattr__(self, "name", name)
+    with pytest.raises(TypeError, match="__init__ takes b, a; the fields are a, b"):
+        @records.record
+        class Swapped:  # synthetic
+            """Two fields taken in the wrong order."""
+
+            a: str
+            b: str
+
+            def __init__(self, b: str, a: str) -> None:
+                object.__setattr__(self, "a", a)
+                object.__setattr__(self, "b", b)
+
+
+def test_copy_replace_as_on_a_dataclass() -> None:
+    # copy.replace (Python 3.13+) calls __replace__; a record gives it as a dataclass does
+    token = model.Token("word", " ", 0, 1, 1, "word")
+    assert token.__replace__(text="other") == model.Token("other", " ", 0, 1, 1, "word")  # type: ignore[attr-defined]
+    if hasattr(copy, "replace"):
+        assert copy.replace(token, kind="punct").kind == "punct"
+
+
 def test_importing_the_run_compiles_no_method() -> None:
     """No method of a record module's classes was made from source text at import (as dataclasses makes them)."""
     code = (

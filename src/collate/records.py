@@ -38,7 +38,8 @@ unless they say ``frozen=False``: mypy rejects assigning to a field, as for
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import MISSING, Field, FrozenInstanceError, dataclass, field
+from dataclasses import MISSING, Field, FrozenInstanceError, dataclass, field, replace
+from inspect import get_annotations  # inspect is dataclasses' own import: no cost
 from operator import attrgetter
 from reprlib import recursive_repr
 from typing import Any, TypeVar, dataclass_transform, overload
@@ -76,7 +77,7 @@ def _getter(names: tuple[str, ...]) -> Callable[[object], tuple[Any, ...]]:
 
 
 class _Layout:
-    """What the methods above read of a record class (its ``_record``): its fields; those shown, compared, hashed."""
+    """What the methods below read of a record class (its ``_record``): its fields; those shown, compared, hashed."""
 
     __slots__ = ("options", "annotations", "declared", "names", "values", "shown", "shown_values", "compared",
                  "hashed")
@@ -115,6 +116,11 @@ def _eq(self: Any, other: Any) -> Any:
 
 def _hash(self: Any) -> int:
     return hash(self._record.hashed(self))
+
+
+def _replace(self: Any, /, **changes: Any) -> Any:
+    # copy.replace (Python 3.13+) calls it, as on a dataclass
+    return replace(self, **changes)
 
 
 def _setattr(self: object, name: str, value: object) -> None:
@@ -183,7 +189,9 @@ def record(
         namespace = dict(cls.__dict__)
         if "__init__" not in namespace:
             raise TypeError(f"{cls.__name__}: a record writes its own __init__")
-        annotations = namespace.get("__annotations__", {})
+        # the class's own annotations, however this Python keeps them: in the class's __dict__
+        # up to 3.13, evaluated on demand from 3.14 (PEP 649), where __dict__ holds none
+        annotations = get_annotations(cls)
         names = tuple(annotations)
         declared = {name: namespace[name] for name in names if name in namespace}
         shown, compared, hashed, positional = [], [], [], []
@@ -199,8 +207,15 @@ def record(
                 hashed.append(name)
             if spec.kw_only is not True:
                 positional.append(name)
+        # the written __init__ takes the fields in dataclass's order (keyword-only ones last), by name:
+        # checked here, at no cost, so that a field added to the annotations alone fails at import
+        code = namespace["__init__"].__code__
+        takes = code.co_varnames[1:code.co_argcount + code.co_kwonlyargcount]
+        if takes != (*positional, *(name for name in names if name not in positional)):
+            raise TypeError(f"{cls.__name__}: __init__ takes {', '.join(takes)}; the fields are {', '.join(names)}")
         made: dict[str, Any] = {
             "__dataclass_fields__": _FIELDS, "__match_args__": tuple(positional), "__repr__": _repr,
+            "__replace__": _replace,
             "_record": _Layout((frozen, eq, slots), annotations, declared, names, tuple(shown),
                                tuple(compared), tuple(hashed)),
         }
