@@ -97,7 +97,7 @@ NUMBER_WORDS = _number_words()
 @cache
 def _ordinal_digits() -> regex.Pattern[str]:
     """An ordinal in digits ("22nd", "3d"), compiled where first needed (~0.3 ms): only a word or
-    number that begins with a digit and is not all digits is ever tried."""
+    number that begins with no letter, ends as an ordinal and is not all digits is ever tried."""
     return regex.compile(r"^(\d+)(?:st|nd|rd|th|d)$")
 
 
@@ -271,7 +271,10 @@ def numeral_value(text: str, rules: Rules) -> str | None:
     folded = straight_quotes(text).casefold()
     if folded.isdigit():  # never an ordinal: that has letters after its digits
         return folded
-    if folded[:1].isdigit():  # an ordinal in digits begins with one (\d is a kind of isdigit)
+    # an ordinal in digits begins with no letter and ends as the pattern's endings do. Not gated on
+    # str.isdigit: Python's Unicode tables can be older than regex's \d (Kawi's digits are \d, not
+    # isdigit, in Python 3.11); a digit of any table is no letter in an older one
+    if not folded[:1].isalpha() and folded.endswith(("st", "nd", "rd", "th", "d")):
         match = _ordinal_digits().match(folded)
         if match:
             return match.group(1)
