@@ -29,7 +29,8 @@ the candidates plus the few comparisons the shared values call for.
 # string annotation of its fields (a ForwardRef) at every import; these evaluate at no cost.
 
 # binascii's crc32 is zlib's (the same CRC-32, the same numbers); binascii is imported by every
-# run (the HTML report's hashes), zlib by nothing else: its load was ~0.3-0.5 ms of start-up
+# run (the HTML report's hashes), zlib only by a run that opens a dictionary (spylls reads it
+# through zipfile; a run whose answers are in the user's cache does not): ~0.3-0.5 ms of start-up
 from binascii import crc32
 from collections import defaultdict
 from dataclasses import replace
