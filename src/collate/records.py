@@ -14,7 +14,8 @@ So a record class writes its own ``__init__`` (its signature is what people and
 annotations and the ``field()`` options written in its body: the functions below, written
 once for every class, each reading the class's :class:`_Layout`. They behave as the
 generated ones do: the same ``repr``, ``==`` (a tuple of the compared fields, against an
-object of the same class only), ``hash`` (the hashed fields' tuple), frozenness
+object of the same class only, as up to Python 3.12; 3.13's compares field by field, which
+differs only for a value not equal to itself held by both, such as one NaN), ``hash`` (the hashed fields' tuple), frozenness
 (``FrozenInstanceError`` on assigning or deleting), ``__slots__``, ``__match_args__`` and
 pickling of a slotted frozen class (the fields' values as a list). Its dataclass fields, for
 ``dataclasses.fields``, ``replace``, ``asdict`` and ``is_dataclass``, ``dataclass`` itself
