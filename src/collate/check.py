@@ -20,6 +20,7 @@ from dataclasses import field
 from .config import Config
 from .model import Collation, Problem, Reading, Variant
 from .moves import describe_move, leads
+from .readings import collapse
 from .records import FACTORY, record
 from .sources import display_path
 
@@ -110,7 +111,7 @@ def judge_set(c: Collation, config: Config) -> SetResult:
         if v.status == "error":
             message = f"transcription error {v.id}, {describe(v, names, siglum)}"
             if v.note:
-                message += f"; note: {_one_line(v.note)}"
+                message += f"; note: {collapse(v.note)}"
             found.append(_problem(c, v, files[siglum], r, message, "error"))
         elif need and v.status == "unreviewed":
             message = f"unreviewed variant {v.id}, {describe(v, names, siglum)}"
@@ -162,12 +163,8 @@ def describe(v: Variant, files: dict[str, str], at: str) -> str:
     return f"{what} {v.kind}{moved}: {' | '.join(parts)}"
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
 def _quote(text: str) -> str:
-    text = _one_line(text)
+    text = collapse(text)
     if len(text) > SNIPPET:
         text = text[: SNIPPET - 1].rstrip() + "…"
     return f'"{text}"'
