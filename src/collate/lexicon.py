@@ -29,7 +29,9 @@ dictionary's own files, spylls' or pyspellchecker's lookup code, and this
 module). A run whose words have all been asked about before opens no
 dictionary at all; a new dictionary version, a new spylls or a change here is
 a new file, never an old answer. The answers are the dictionary's, cached or
-not (tests/test_lexicon.py holds them to that).
+not (tests/test_lexicon.py holds them to that). Making a new file is when the
+same dictionary's files under other fingerprints, unused for a month, are
+removed (:func:`collate.usercache.prune`).
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from typing import Any
 from .atomic import write_atomic
 from .digests import blake2b
 from .errors import CollateError
-from .usercache import cache_folder
+from .usercache import cache_folder, prune, refresh
 
 #: language -> the dictionaries that judge its words ("hunspell:<locale>" or "pyspellchecker:<code>")
 LANGUAGES: dict[str, tuple[str, ...]] = {
@@ -117,15 +119,19 @@ class _Answers:
         self.known: dict[str, str] = {}  # word -> "1" (in the dictionary) or "0"
         self.path: Path | None = None
         self._fd: int | None = None
+        self._stem = name.replace(":", "-")
         folder = cache_folder("lexicon")
         fingerprint = _fingerprint(name) if folder is not None else None
         if folder is None or fingerprint is None:
             return
-        self.path = folder / f"{name.replace(':', '-')}-{fingerprint}.answers"
+        self.path = folder / f"{self._stem}-{fingerprint}.answers"
         try:
-            text = self.path.read_text(encoding="utf-8")
+            with open(self.path, encoding="utf-8") as handle:
+                mtime = os.fstat(handle.fileno()).st_mtime
+                text = handle.read()
         except (OSError, UnicodeDecodeError):
             return
+        refresh(self.path, mtime)
         self.known = dict(_ANSWER.findall(text))
 
     def get(self, word: str) -> bool | None:
@@ -139,10 +145,20 @@ class _Answers:
         try:
             record = f"\x1e{word}\t{int(found)}\n".encode()
             if self._fd is None:
-                self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o600)
+                self._fd = self._open_for_appending(self.path)
             os.write(self._fd, record)
         except (OSError, UnicodeEncodeError):
             self.path = None  # a full disk or a read-only cache: answers are only slower to come by
+
+    def _open_for_appending(self, path: Path) -> int:
+        """The answers file opened for appending; made if need be, and then the old ones pruned."""
+        flags = os.O_WRONLY | os.O_APPEND | os.O_CLOEXEC
+        try:
+            fd = os.open(path, flags | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # kept already, or another process made it meanwhile
+            return os.open(path, flags)
+        prune(path.parent, rf"{re.escape(self._stem)}-[0-9a-f]{{16}}\.answers", path.name)
+        return fd
 
 
 def _fingerprint(name: str) -> str | None:
@@ -318,8 +334,11 @@ def commonest(language: str, zipf: float) -> frozenset[str]:
                         digest_size=8).hexdigest()
         kept = folder / f"wordfreq-{language}-{stamp}.txt"
         try:
-            text = kept.read_text(encoding="utf-8")
+            with open(kept, encoding="utf-8") as handle:
+                mtime = os.fstat(handle.fileno()).st_mtime
+                text = handle.read()
             if text.endswith("\n"):  # written whole (atomically), words and all
+                refresh(kept, mtime)
                 return frozenset(text.split("\n")[:-1])
         except (OSError, UnicodeDecodeError):
             pass
@@ -340,4 +359,7 @@ def commonest(language: str, zipf: float) -> frozenset[str]:
             write_atomic(kept, "".join(f"{word}\n" for word in sorted(words)), durable=False)
         except CollateError:
             pass  # a full disk or a read-only cache: the next run reads wordfreq's file again
+        else:  # and write_atomic's temporary files that a killed run left
+            name = rf"wordfreq-{re.escape(language)}-[0-9a-f]{{16}}\.txt"
+            prune(kept.parent, rf"{name}|\.{name}\.[0-9a-f]{{8}}\.tmp", kept.name)
     return words

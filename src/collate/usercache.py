@@ -13,17 +13,56 @@ Linux, as ``platformdirs`` names it: :func:`platform_folder`), or ``COLLATE_CACH
 empty string, nothing is kept. A folder that cannot be made or written is no
 error: the run is as slow as without a cache and writes the same reports.
 Deleting the folder at any time is safe.
+
+The folder does not grow without end. Every collate version, dictionary update
+or edit of lexicon.py keys its files anew, and an old key's file is never read
+again by this install, yet another install (a second venv) may still use it. So
+when collate writes a new file here, which is rare (the first answer a
+dictionary gives under a new fingerprint, a language's commonest words read
+anew), :func:`prune` removes the files of that same kind (same dictionary, same
+language) under other fingerprints that have not been used for
+:data:`STALE_AFTER` (30 days), and the formats collate no longer writes once
+as old: the answers' first format (``lexicon/*.tsv``) and Jinja2's bytecode
+folders (``templates-<12 hex>/``, from when the HTML report used Jinja2).
+*Used* is the file's mtime: appending sets it, and a run that reads a kept
+file whose mtime is a day old or more sets it to now (:func:`refresh`: one
+``utime`` per file per day at most), so an install run once a month keeps its
+answers. Thirty days is long enough for an install used now and then, and
+short enough that a month's upgrades leave a handful of files; a file evicted
+too soon costs one run's reopening of its dictionary (~0.1 s), never a wrong
+answer. Only names collate itself makes are ever removed (their exact patterns,
+regular files or Jinja's folders holding nothing else), and pruning never fails
+a run: a file gone meanwhile, another process pruning at once, a read-only
+folder are all silent.
 """
 
 from __future__ import annotations
 
 import os
 import posixpath
+import re
+import stat
 import sys
+import time
 from pathlib import Path
 
 #: the environment variable naming the cache folder ("" for no cache)
 ENVIRONMENT = "COLLATE_CACHE_DIR"
+
+#: seconds since a file of another fingerprint was last written (or read: :func:`refresh`) before it is removed
+STALE_AFTER = 30 * 86400
+
+#: seconds after which reading a kept file sets its mtime to now again (at most one ``utime`` a day per file)
+REFRESH_AFTER = 86400
+
+#: lexicon's answers in their first format (collate before the ``.answers`` records), in ``lexicon/``
+_LEGACY_ANSWERS = r"(?:hunspell|pyspellchecker)-[A-Za-z_]+-[0-9a-f]{16}\.tsv"
+
+#: a folder of Jinja2's FileSystemBytecodeCache, one per Jinja version and options, in the cache's root
+_LEGACY_TEMPLATES = r"templates-[0-9a-f]{12}"
+
+#: what Jinja2 wrote in it: ``__jinja2_<sha1>.cache``, and the temporary file of a write cut short
+_JINJA_FILE = r"__jinja2_[0-9a-f]{40}\.cache(?:[a-z0-9_]{8}\.tmp)?"
 
 
 def cache_folder(kind: str) -> Path | None:
@@ -67,3 +106,78 @@ def platform_folder() -> str:
     from platformdirs import user_cache_dir  # here: only where the answer is not the plain one above
 
     return user_cache_dir("collate", appauthor=False)
+
+
+def refresh(path: Path, mtime: float) -> None:
+    """Mark a kept file, just read, as used: its mtime set to now when it is a day old or more.
+
+    Without it a file only ever read (an install whose words are all answered) would look
+    as stale as a dead one to :func:`prune`. ``mtime`` is the file's, from the read's own
+    ``fstat``, so a file used every day costs no write at all. Failing is no error.
+    """
+    if time.time() - mtime >= REFRESH_AFTER:
+        try:
+            os.utime(path)
+        except OSError:
+            pass
+
+
+def prune(folder: Path, same_kind: str, written: str) -> None:
+    """Remove, after writing the new file ``written`` in ``folder``, what no current collate reads.
+
+    ``same_kind`` is a regular expression for the whole name of the files of ``written``'s
+    kind (the same dictionary or language, any fingerprint, and their temporary files):
+    those not modified for :data:`STALE_AFTER` are removed, ``written`` never. So are the
+    legacy formats (:data:`_LEGACY_ANSWERS` in ``folder``, :data:`_LEGACY_TEMPLATES` beside
+    it) once as old. Any OSError (a name vanished, another process pruning, no permission)
+    leaves that file and goes on: pruning is housekeeping, never a reason for a run to fail.
+    """
+    before = time.time() - STALE_AFTER
+    names = re.compile(f"{same_kind}|{_LEGACY_ANSWERS}")
+    _remove_stale_files(folder, names, before, keep=written)
+    try:
+        with os.scandir(folder.parent) as entries:
+            legacy = [e.path for e in entries if re.fullmatch(_LEGACY_TEMPLATES, e.name)]
+    except OSError:
+        return
+    jinja_file = re.compile(_JINJA_FILE)
+    for path in legacy:
+        _remove_stale_folder(Path(path), jinja_file, before)
+
+
+def _remove_stale_files(folder: Path, names: re.Pattern[str], before: float, keep: str) -> None:
+    """Unlink the regular files of ``folder`` whose whole name ``names`` matches, modified before ``before``."""
+    try:
+        with os.scandir(folder) as entries:
+            found = [e for e in entries if e.name != keep and names.fullmatch(e.name)]
+    except OSError:
+        return
+    for entry in found:
+        try:
+            status = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(status.st_mode) and status.st_mtime < before:
+                os.unlink(entry.path)
+        except OSError:
+            pass
+
+
+def _remove_stale_folder(folder: Path, names: re.Pattern[str], before: float) -> None:
+    """Remove one of Jinja2's bytecode folders, if it holds only Jinja's files and none is recent.
+
+    A folder holding anything else (a file a person put there) is left whole.
+    """
+    try:
+        status = folder.lstat()
+        if not stat.S_ISDIR(status.st_mode) or status.st_mtime >= before:
+            return
+        with os.scandir(folder) as entries:
+            found = list(entries)
+        for entry in found:
+            inner = entry.stat(follow_symlinks=False)
+            if not names.fullmatch(entry.name) or not stat.S_ISREG(inner.st_mode) or inner.st_mtime >= before:
+                return
+        for entry in found:
+            os.unlink(entry.path)
+        folder.rmdir()
+    except OSError:
+        pass
