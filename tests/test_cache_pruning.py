@@ -60,12 +60,18 @@ def test_a_new_answers_file_removes_the_same_dictionarys_stale_ones(cache: Path)
         "my-hunspell-en_US-00000000000000dd.answers", "hunspell-en_US-00000000000000EE.answers")}
     (cache / "hunspell-en_US-00000000000000ff.answers").mkdir()  # a folder of that name is no file of ours
     os.utime(cache / "hunspell-en_US-00000000000000ff.answers", (OLD, OLD))
+    mine = plant(cache.parent / "mine.answers", OLD)  # a person's file, linked under one of collate's names
+    link = cache / "hunspell-en_US-00000000000000ee.answers"
+    link.symlink_to(mine)
+    os.utime(link, (OLD, OLD), follow_symlinks=False)
+    foreign.add(link.name)
     before = names(cache)
     assert lexicon.accepted_by("colour", "en") == {"hunspell:en_GB"}
     made = names(cache) - before
     assert {n.split("-")[1] for n in made} == {"en_US", "en_GB"} and len(made) == 2
     assert names(cache) == (before - stale - {gb}) | made
     assert {live, other, "hunspell-en_US-00000000000000ff.answers", *foreign} <= names(cache)
+    assert mine.read_text(encoding="utf-8") == "\x1ethe\t1\n"
 
 
 def test_an_existing_answers_file_prunes_nothing(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
