@@ -6,9 +6,9 @@ so every project and every run can share it: the dictionaries' answers
 dictionary and version of its files; and each language's commonest words, read
 once from wordfreq's compressed list.
 
-Without them a short run takes about two fifths longer, opening two Hunspell
-dictionaries (three witnesses of 1,000 words, a whole ``collate run``: 0.20 s
-with an empty cache, 0.14 s with a warm one). The folder is the platform's (``~/.cache/collate`` on
+Without them a short run takes about two thirds longer, opening two Hunspell
+dictionaries (three witnesses of 1,000 words, a whole ``collate run``: 0.21 s
+with an empty cache, 0.125 s with a warm one). The folder is the platform's (``~/.cache/collate`` on
 Linux, as ``platformdirs`` names it: :func:`platform_folder`), or ``COLLATE_CACHE_DIR`` when set; set to the
 empty string, nothing is kept. A folder that cannot be made or written is no
 error: the run is as slow as without a cache and writes the same reports.
