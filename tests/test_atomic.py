@@ -55,3 +55,17 @@ def test_leftovers_of_a_killed_write_are_removed_by_the_next(tmp_path: Path) -> 
     (tmp_path / ".report.json.abc123.tmp").write_text("half", encoding="utf-8")
     atomic.write_atomic(path, "whole\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]
+
+
+@pytest.mark.parametrize("name", ["report.json", "a[1]*?.json"])
+def test_only_the_files_own_leftovers_are_removed(tmp_path: Path, name: str) -> None:
+    # what ``Path.glob(".<name>.*.tmp")`` (the name's glob characters escaped) matches goes, nothing else:
+    # another file's leftovers, a name without the random middle, another case, another ending
+    ours = [f".{name}.abc123.tmp", f".{name}..tmp", f".{name}.a.b.tmp"]
+    kept = [f".{name}.tmp", f"{name}.abc123.tmp", f".{name}.abc123.tmpx", f".{name.upper()}.abc123.tmp",
+            ".other.json.abc123.tmp", f".{name}abc.tmp"]
+    for leftover in ours + kept:
+        (tmp_path / leftover).write_text("half", encoding="utf-8")
+    (tmp_path / f".{name}.dir.tmp").mkdir()  # not a file: cannot be unlinked, and is no error
+    atomic.write_atomic(tmp_path / name, "whole\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([name, *kept, f".{name}.dir.tmp"])

@@ -25,7 +25,10 @@ variant is gone is not stale but ``corrected``: the witness was fixed, and the
 entry stays as a correction on record (the reports' errata list). :func:`match` holds that logic
 once, so ``check`` (read-only) and ``sync`` (which writes) always agree.
 """
-from __future__ import annotations
+
+# No ``from __future__ import annotations``: Entry, Apparatus and Match are NamedTuples, which
+# would compile each string annotation of their fields (a ForwardRef) at every import (~0.2 ms);
+# the names only a type checker imports are written as strings.
 
 import re
 import tomllib
@@ -136,7 +139,7 @@ def read_text(path: Path) -> str | None:
     return sources.read_text(path, _shown(path), ApparatusError, utf8_only=True)
 
 
-def parse(text: str, path: Path) -> tomlkit.TOMLDocument:
+def parse(text: str, path: Path) -> "tomlkit.TOMLDocument":
     """Parse with tomlkit; a syntax error names the file, line and column."""
     import tomlkit.exceptions  # here: a run reads with tomllib; tomlkit only places a syntax error (and writes: apparatus_write)
 

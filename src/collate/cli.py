@@ -77,6 +77,12 @@ class CollateGroup(click.Group):
             raise
 
 
+#: the commands' path types, one of each: a path type holds only its options, and each made asks
+#: gettext for its name ("path", "file"), which looks for a translation on disk every time
+PATHS = click.Path(path_type=Path)
+FILES = click.Path(path_type=Path, dir_okay=False)
+
+
 @click.group(cls=CollateGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="collate")
 @click.pass_context
@@ -111,8 +117,8 @@ def _remote(scheduler: str | None, jobs: int | None = None) -> DaskCluster | Non
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--out", "-o", "out", type=click.Path(path_type=Path), default=None,
+@click.argument("paths", nargs=-1, type=PATHS)
+@click.option("--out", "-o", "out", type=PATHS, default=None,
               help="Folder for the reports (default: reports/, or 'output' in the project settings).")
 @click.option("--engine", type=click.Choice(list(ENGINES)), default=None,
               help="Alignment engine: anchored (default, fast on long texts) or collatex over whole witnesses.")
@@ -187,8 +193,8 @@ class _Progress:
 
 
 @cli.command()
-@click.argument("a", type=click.Path(path_type=Path, dir_okay=False))
-@click.argument("b", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("a", type=FILES)
+@click.argument("b", type=FILES)
 @click.option("--engine", type=click.Choice(list(ENGINES)), default=None, help="Alignment engine.")
 def diff(a: Path, b: Path, engine: str | None) -> None:
     """Compare two witness files directly: the quick transcription check.
@@ -216,7 +222,7 @@ def diff(a: Path, b: Path, engine: str | None) -> None:
 
 
 @cli.command()
-@click.argument("args", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("args", nargs=-1, required=True, type=PATHS)
 def init(args: tuple[Path, ...]) -> None:
     """Start a set: write FOLDER/set.toml for the witness FILES. Usage: init [FOLDER] FILE...
 
@@ -245,7 +251,7 @@ def init(args: tuple[Path, ...]) -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=PATHS)
 @_scheduler_option
 def apparatus(paths: tuple[Path, ...], scheduler: str | None) -> None:
     """Bring each set's apparatus.toml up to date with its variants.
@@ -271,14 +277,14 @@ def apparatus(paths: tuple[Path, ...], scheduler: str | None) -> None:
 
 
 @cli.command("check")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=PATHS)
 @click.option("--format", "fmt", type=click.Choice(list(CHECK_REPORTERS)), default=next(iter(CHECK_REPORTERS)), show_default=True,
               help="text: file:line:col lines; github: workflow annotations; junit: XML; json; sarif: SARIF 2.1.0.")
 @click.option("--ignore-class", "ignore_classes", multiple=True, metavar="CLASS",
               help="A variant class that needs no review (repeatable; replaces [check] ignore-classes).")
 @click.option("--accidentals/--no-accidentals", default=None,
               help="Whether accidental variants need review at all (default: [check] accidentals, true).")
-@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
+@click.option("--output", "-o", type=PATHS, default=None,
               help="Write the report to this file (the summary line still goes to stdout).")
 @_scheduler_option
 def check_command(paths: tuple[Path, ...], fmt: str, ignore_classes: tuple[str, ...],
@@ -316,7 +322,7 @@ def check_command(paths: tuple[Path, ...], fmt: str, ignore_classes: tuple[str, 
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=PATHS)
 @click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
               help="Port on 127.0.0.1 (0: a free one).")
 @click.option("--no-browser", is_flag=True, help="Do not open a browser; just print the address.")

@@ -17,7 +17,9 @@ report (:mod:`collate.reporters`) or judge (:mod:`collate.check`).
 * :func:`diff_files` — ``collate diff``: two files as a set of two.
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations``: Alignment, SetRun and RenderedSet are NamedTuples,
+# which would compile each string annotation of their fields (a ForwardRef) at every import;
+# the names only a type checker imports (and Remote, defined below) are written as strings.
 
 import json
 import os
@@ -177,7 +179,7 @@ class SetRun(NamedTuple):
     summary: str
     collated: bool
     #: the set's line in the HTML index, kept for later runs (None: no HTML report)
-    row: IndexRow | None = None
+    row: "IndexRow | None" = None
 
 
 def run_sets(
@@ -190,7 +192,7 @@ def run_sets(
     force: bool = False,
     echo: Callable[[str], None] = print,
     progress: Callable[[int, int], None] | None = None,
-    remote: Remote | None = None,
+    remote: "Remote | None" = None,
 ) -> list[SetRun]:
     """Collate every set under ``paths`` and write its reports to ``out``.
 
@@ -458,7 +460,7 @@ def _has_apparatus(c: Collation) -> bool:
 
 
 def sync_paths(paths: Sequence[Path], config: Config, engine: str | None = None,
-               echo: Callable[[str], None] = print, remote: Remote | None = None) -> list[SyncReport]:
+               echo: Callable[[str], None] = print, remote: Remote | None = None) -> "list[SyncReport]":
     """Bring every set's apparatus file up to date; say what changed (sets collated on ``remote``, if given)."""
     from .apparatus_write import sync  # here: only collate apparatus writes the file (tomlkit: a run never needs it)
 
@@ -474,7 +476,7 @@ def sync_paths(paths: Sequence[Path], config: Config, engine: str | None = None,
     return reports
 
 
-def sync_lines(report: SyncReport, c: Collation) -> list[str]:
+def sync_lines(report: "SyncReport", c: Collation) -> list[str]:
     """What one sync did, for people: a line per re-attached or stale entry, then counts."""
     shown = display_path(report.path)
     by_id = {v.id: v for v in c.variants}
@@ -515,7 +517,7 @@ def check_paths(
     ignore_classes: Sequence[str] | None = None,
     accidentals: bool | None = None,
     remote: Remote | None = None,
-) -> CheckResult:
+) -> "CheckResult":
     """Collate every set, merge its apparatus (read-only), and judge it.
 
     ``ignore_classes`` and ``accidentals`` (``collate check``'s flags) replace
