@@ -301,8 +301,15 @@ def test_a_repeated_run_says_which_sets_were_unchanged(litvinov: Path, tmp_path:
     first = run("run", f"witnesses/{LITVINOV}", "--out", str(out))
     line = "1933-11-23-roosevelt-to-litvinov: 2 witnesses, 6 variants (3 substantive, 3 accidental); 0 unreviewed, 0 errors"
     assert first.output == line + "\n"
+    index = (out / "index.html").read_bytes()
+    (out / "index.html").unlink()  # written again from the set's index line as the first run kept it
     second = run("run", f"witnesses/{LITVINOV}", "--out", str(out))
     assert second.output == line + "; unchanged since the last run (--force to collate again)\n"
+    assert (out / "index.html").read_bytes() == index
+    (state,) = (litvinov.parent.parent / ".collate-cache").glob("run-*.json")
+    assert json.loads(state.read_text(encoding="utf-8"))["sets"][LITVINOV]["row"] == {
+        "name": LITVINOV, "title": "Roosevelt to Litvinov, Warm Springs, 23 November 1933", "href": f"{LITVINOV}.html",
+        "sigla": ["FRUS", "APP"], "variants": 6, "substantive": 3, "unreviewed": 0, "single": False}
 
 
 def _synthetic_set(root: Path, manifest: str, files: dict[str, bytes]) -> Path:

@@ -23,10 +23,11 @@ from typing import Any
 
 import pytest
 
-from collate import check, config, model, records, rules, units
+from collate import anchored, apparatus, check, config, control, model, records, rules, transpose, units
+from collate.reporters import html
 
 #: the modules whose dataclasses are records
-MODULES = (model, rules, config, units, check)
+MODULES = (model, rules, config, units, check, apparatus, control, transpose, anchored, html)
 
 CLASSES = sorted(
     (cls for module in MODULES for cls in vars(module).values()
@@ -95,7 +96,8 @@ def test_every_module_of_records_is_here() -> None:
 
 
 def test_every_record_class_is_found() -> None:
-    assert {"Token", "Reading", "Variant", "WitnessSet", "Collation", "Problem", "Rules", "Config", "Unit"} <= \
+    assert {"Token", "Reading", "Variant", "WitnessSet", "Collation", "Problem", "Rules", "Config", "Unit",
+            "Entry", "SetRun", "RenderedSet", "_Candidate", "_Job", "Fragment", "VariantEntry", "IndexRow"} <= \
         {c.__name__ for c in CLASSES}
 
 
@@ -191,6 +193,25 @@ def test_pickle_copy_and_replace(pair: tuple[type, type]) -> None:
         repr(dataclasses.replace(theirs, **{first: "replaced"}))
 
 
+def test_as_dict_gives_the_fields_and_their_own_values(pair: tuple[type, type]) -> None:
+    """``records.as_dict``: a named tuple's ``_asdict``, the fields in order and the values not copied."""
+    cls, ref = pair
+    ours, theirs = _both(cls, ref, _sample(cls))
+    got = records.as_dict(ours)
+    assert list(got) == [f.name for f in dataclasses.fields(ref)]
+    assert all(got[f.name] is getattr(ours, f.name) for f in dataclasses.fields(ref))
+    assert got == dataclasses.asdict(theirs)
+
+
+def test_as_dict_does_not_go_into_the_values() -> None:
+    # dataclasses.asdict would make the inner record a dict and copy the list
+    inner = html.Fragment(1, "word")
+    sigla = ["A", "B"]
+    got = records.as_dict(html.ApparatusReading("word", sigla, (inner,)))  # type: ignore[arg-type]
+    assert got == {"text": "word", "sigla": sigla, "fragments": (inner,), "word": ""}
+    assert got["sigla"] is sigla and got["fragments"][0] is inner
+
+
 def test_unfrozen_twin_becomes_the_class(pair: tuple[type, type]) -> None:
     cls, _ = pair
     if "__slots__" not in cls.__dict__:
@@ -251,9 +272,8 @@ def test_copy_replace_as_on_a_dataclass() -> None:
 def test_importing_the_run_compiles_no_method() -> None:
     """No method of a record module's classes was made from source text at import (as dataclasses makes them)."""
     code = (
-        "import inspect, collate.cli, collate.control\n"
-        f"from collate import {', '.join(m.__name__.rsplit('.', 1)[1] for m in MODULES)}\n"
-        f"for module in ({', '.join(m.__name__.rsplit('.', 1)[1] for m in MODULES)},):\n"
+        "import importlib, inspect, collate.cli, collate.control\n"
+        f"for module in map(importlib.import_module, {[m.__name__ for m in MODULES]!r}):\n"
         "    for cls in vars(module).values():\n"
         "        if isinstance(cls, type) and cls.__module__ == module.__name__:\n"
         "            for name, value in vars(cls).items():\n"

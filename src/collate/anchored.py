@@ -39,15 +39,15 @@ is chosen by length and siglum, so the order a set lists them in changes
 nothing. align.conserve then checks every segment is there exactly once.
 """
 
-# No ``from __future__ import annotations``: _Job is a NamedTuple, which would compile each
-# string annotation of its fields (a ForwardRef) at every import; these evaluate at no cost.
+# No ``from __future__ import annotations``, as in every module of records (_Job is one:
+# :mod:`collate.records` says why); its annotations evaluate at no cost.
 
 import os
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
 
 from .align import Columns, align_window, diff_row, repetition
+from .records import record
 from .workers import process_pool
 
 #: agreeing tokens, consecutive in every witness, that make an anchor
@@ -77,12 +77,16 @@ MAX_WORKERS = 4
 Anchor = tuple[dict[str, int], frozenset[str], int]  # start in each witness, who has it, length
 
 
-class _Job(NamedTuple):
+@record
+class _Job:
     """A window for CollateX, aligned after the cutting is done (in parallel when it pays)."""
 
     keys: dict[str, list[str]]
     offsets: dict[str, int]
     cost: int
+
+    def __init__(self, keys: dict[str, list[str]], offsets: dict[str, int], cost: int) -> None:
+        self.__dict__.update(keys=keys, offsets=offsets, cost=cost)
 
 
 def align_anchored(keys: Mapping[str, Sequence[str]]) -> Columns:

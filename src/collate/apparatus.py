@@ -26,16 +26,15 @@ entry stays as a correction on record (the reports' errata list). :func:`match` 
 once, so ``check`` (read-only) and ``sync`` (which writes) always agree.
 """
 
-# No ``from __future__ import annotations``: Entry, Apparatus and Match are NamedTuples, which
-# would compile each string annotation of their fields (a ForwardRef) at every import (~0.2 ms);
-# the names only a type checker imports are written as strings.
+# No ``from __future__ import annotations``, as in every module of records (:mod:`collate.records`
+# says why); the names only a type checker imports are written as strings.
 
 import re
 import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz
 
@@ -44,6 +43,7 @@ from .errors import ApparatusError
 from .model import STATUSES, Collation, GoneEntry, Variant
 from .moves import leads
 from .readings import collapse
+from .records import record
 from .sources import display_path
 
 if TYPE_CHECKING:
@@ -62,12 +62,15 @@ KNOWN_KEYS = {"number", "at", "status", "readings", "note", "context", "stale"}
 ENTRY_STATUSES: tuple[str, ...] = (*STATUSES, "corrected")
 
 
-# Entry, Apparatus and Match are NamedTuples, not frozen dataclasses: as immutable, and ~0.4 ms
-# less each of every run's start-up (Python 3.11 compiles a frozen dataclass's six methods one by
-# one; a named tuple's one). Nothing copies or hashes them; equality is field by field as before.
+# Entry, Apparatus and Match are records (:func:`collate.records.record`): frozen dataclasses whose
+# methods are written once; ~10-25 µs each of a run's start-up, against ~85-200 as named tuples
+# (``collections.namedtuple`` compiles a ``__new__`` a class, ``typing`` checks every annotation) and
+# ~400 as ``@dataclass(frozen=True)``. Nothing unpacks, hashes or sorts them; equality is field by
+# field, against another instance of the class.
 
 
-class Entry(NamedTuple):
+@record
+class Entry:
     """One ``[variants.<id>]`` table as read from the file (what an editor wrote: given in full)."""
 
     id: str
@@ -84,6 +87,15 @@ class Entry(NamedTuple):
     #: where the base reads it, as last written: ``file:line:col`` (``at = "frus.txt:2:292"``)
     at: str | None = None
 
+    def __init__(
+        self, id: str, status: str, note: str, readings: dict[str, str], context: tuple[str, str] | None = None,
+        stale: bool = False, line: int = 1, number: int | None = None, at: str | None = None
+    ) -> None:
+        self.__dict__.update(
+            id=id, status=status, note=note, readings=readings, context=context, stale=stale, line=line, number=number,
+            at=at
+        )
+
     @property
     def place(self) -> tuple[int, int] | None:
         """``at``'s line and column, to tell apart entries whose readings and context are alike."""
@@ -95,15 +107,20 @@ class Entry(NamedTuple):
         return int(parts[1]), int(parts[2])
 
 
-class Apparatus(NamedTuple):
+@record
+class Apparatus:
     """An apparatus file, read and checked; ``exists`` is false when there is none yet."""
 
     path: Path
     entries: dict[str, Entry]
     exists: bool = False
 
+    def __init__(self, path: Path, entries: dict[str, Entry], exists: bool = False) -> None:
+        self.__dict__.update(path=path, entries=entries, exists=exists)
 
-class Match(NamedTuple):
+
+@record
+class Match:
     """How the entries of a file meet the variants of a collation."""
 
     #: variant id -> its entry (same id, or re-attached)
@@ -117,6 +134,12 @@ class Match(NamedTuple):
     #: the following half of a transposition (without an entry of its own) -> the leading half's id,
     #: whose entry decides both (:mod:`collate.moves`)
     shared: dict[str, str]
+
+    def __init__(
+        self, entries: dict[str, Entry], reattached: list[tuple[Entry, Variant]], stale: list[Entry],
+        corrected: list[Entry], shared: dict[str, str]
+    ) -> None:
+        self.__dict__.update(entries=entries, reattached=reattached, stale=stale, corrected=corrected, shared=shared)
 
 
 # -- reading ---------------------------------------------------------------------------

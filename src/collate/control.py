@@ -17,16 +17,16 @@ report (:mod:`collate.reporters`) or judge (:mod:`collate.check`).
 * :func:`diff_files` — ``collate diff``: two files as a set of two.
 """
 
-# No ``from __future__ import annotations``: Alignment, SetRun and RenderedSet are NamedTuples,
-# which would compile each string annotation of their fields (a ForwardRef) at every import;
-# the names only a type checker imports (and Remote, defined below) are written as strings.
+# No ``from __future__ import annotations``, as in every module of records (Alignment, SetRun and
+# RenderedSet are: :mod:`collate.records` says why); the names only a type checker imports (and
+# Remote, defined below) are written as strings.
 
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from . import __version__
 from .align import Columns
@@ -41,6 +41,7 @@ from .model import Collation, Prepared, WitnessSet, WitnessSummary
 from .normalize import compile_rules, prepare_set
 from .notices import warn
 from .positions import positions
+from .records import as_dict, record
 from .reporters import DEFAULT_FORMATS, reporters_for, write_output
 from .reporters.text import summary
 from .rules import Rules
@@ -90,7 +91,8 @@ def _distinct_names(sets: list[WitnessSet]) -> None:
             )
 
 
-class Alignment(NamedTuple):
+@record
+class Alignment:
     """A set's witnesses prepared (tokenized, normalized) and aligned: the stages' internals.
 
     What :func:`collate_set` builds the :class:`Collation` from; tests that hold
@@ -102,6 +104,9 @@ class Alignment(NamedTuple):
     #: each column maps a siglum to the index of its segment (empty for a single witness)
     columns: Columns
     rules: Rules
+
+    def __init__(self, prepared: tuple[Prepared, ...], columns: Columns, rules: Rules) -> None:
+        self.__dict__.update(prepared=prepared, columns=columns, rules=rules)
 
 
 def align_set(wset: WitnessSet, engine: str = DEFAULT_ENGINE) -> Alignment:
@@ -172,7 +177,8 @@ def collate_paths(paths: Iterable[Path], config: Config | None = None, engine: s
 # -- collate run: many sets, their reports ---------------------------------------------------
 
 
-class SetRun(NamedTuple):
+@record
+class SetRun:
     """What a run did with one set: its summary line, and whether it was collated or kept."""
 
     name: str
@@ -180,6 +186,9 @@ class SetRun(NamedTuple):
     collated: bool
     #: the set's line in the HTML index, kept for later runs (None: no HTML report)
     row: "IndexRow | None" = None
+
+    def __init__(self, name: str, summary: str, collated: bool, row: "IndexRow | None" = None) -> None:
+        self.__dict__.update(name=name, summary=summary, collated=collated, row=row)
 
 
 def run_sets(
@@ -271,11 +280,15 @@ def run_sets(
     return runs
 
 
-class RenderedSet(NamedTuple):
+@record
+class RenderedSet:
     """One set collated and its reports rendered, not yet written: (file name, text) pairs."""
 
     run: SetRun
     reports: tuple[tuple[str, str], ...]
+
+    def __init__(self, run: SetRun, reports: tuple[tuple[str, str], ...]) -> None:
+        self.__dict__.update(run=run, reports=reports)
 
     def write(self, out: Path) -> SetRun:
         for name, text in self.reports:
@@ -403,7 +416,7 @@ class _Cache:
         entries = dict(self.entries)
         for wset, run in zip(sets, runs, strict=True):
             entries[wset.name] = {"fingerprint": self.fingerprint(wset), "summary": run.summary,
-                                  "row": run.row._asdict() if run.row is not None else {}}
+                                  "row": as_dict(run.row) if run.row is not None else {}}
         try:
             write_output(self.path, json.dumps({"version": self.VERSION, "sets": entries}, indent=1, sort_keys=True))
         except CollateError as exc:  # the reports are written; only the next run is slower

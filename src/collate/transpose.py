@@ -25,8 +25,8 @@ high probability, some of their smallest; the work is linear in the words of
 the candidates plus the few comparisons the shared values call for.
 """
 
-# No ``from __future__ import annotations``: _Candidate is a NamedTuple, which would compile each
-# string annotation of its fields (a ForwardRef) at every import; these evaluate at no cost.
+# No ``from __future__ import annotations``, as in every module of records (_Candidate is one:
+# :mod:`collate.records` says why); its annotations evaluate at no cost.
 
 # binascii's crc32 is zlib's (the same CRC-32, the same numbers); binascii is imported by every
 # run (the HTML report's hashes), zlib only by a run that opens a dictionary (spylls reads it
@@ -34,12 +34,12 @@ the candidates plus the few comparisons the shared values call for.
 from binascii import crc32
 from collections import defaultdict
 from dataclasses import replace
-from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
 from .model import Variant
 from .readings import collapse
+from .records import record
 from .units import Unit
 
 #: how many tokens apart an addition and an omission of the same words may be
@@ -57,7 +57,8 @@ SIGNATURE = 8
 CROWD = 64
 
 
-class _Candidate(NamedTuple):
+@record
+class _Candidate:
     """A variant where some witnesses have a passage and the others none."""
 
     at: int  # its index in the variants
@@ -65,6 +66,9 @@ class _Candidate(NamedTuple):
     holders: frozenset[str]
     absent: frozenset[str]
     words: int
+
+    def __init__(self, at: int, text: str, holders: frozenset[str], absent: frozenset[str], words: int) -> None:
+        self.__dict__.update(at=at, text=text, holders=holders, absent=absent, words=words)
 
 
 def transpositions(variants: list[Variant], units: list[Unit]) -> list[Variant]:

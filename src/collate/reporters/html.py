@@ -19,21 +19,21 @@ the offsets each reading carries, groups equal readings for the apparatus line,
 and cuts the diffs into highlighted fragments.
 """
 
-# No ``from __future__ import annotations`` here: a NamedTuple turns each string annotation
-# into a ForwardRef, which compiles it, and the views' ninety-odd fields made this import
-# ~3.5 ms of every run; evaluated annotations (each view defined before the views that hold
-# it) cost it ~1 ms.
+# No ``from __future__ import annotations``, as in every module of records (:mod:`collate.records`
+# says why); each view is defined before the views that hold it, so its annotations evaluate.
 import binascii
 import os
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any
 from urllib.parse import urlsplit
 
 from ..digests import sha256
 from ..model import CLASSES, STATUSES, Collation, GoneEntry, Reading, Variant
 from ..moves import leads, moved_words
+from ..records import record
 from . import htmlpage
 
 FORMAT = "html"
@@ -51,20 +51,30 @@ VISIBLE_SPACE = {" ": "\u2423", "\n": "\u21b5\n", "\r": "", "\t": "\u21e5"}
 
 # --------------------------------------------------------------------------- views
 
-# Named tuples, as immutable and as plain as frozen dataclasses: defining fifteen
-# dataclasses (their methods written and compiled one by one) cost every run
-# ~9 ms, a named tuple a tenth of that. The runner keeps IndexRow between runs
-# (``_asdict``) for sets it does not collate again.
+# Records (:func:`collate.records.record`): frozen dataclasses whose methods are written once,
+# so that defining the fifteen views costs every run ~0.2 ms. As frozen dataclasses (their methods
+# written and compiled one by one) they cost ~9 ms, as named tuples ~1 ms (``collections.namedtuple``
+# compiles each class's ``__new__`` and makes a property per field, ``typing`` checks every
+# annotation). They are not tuples: the page reads their fields by name, nothing unpacks, indexes
+# or sorts them. Without slots, each sets its fields in one ``self.__dict__.update`` (what
+# ``object.__setattr__`` does field by field, in half the time): a page makes them by the hundred.
+# The runner keeps IndexRow between runs (:func:`collate.records.as_dict`) for sets it does not
+# collate again.
 
 
-class Fragment(NamedTuple):
+@record
+class Fragment:
     """A piece of a reading: ``op`` is 0 (as the base), 1 (only here), -1 (only in the base)."""
 
     op: int
     text: str
 
+    def __init__(self, op: int, text: str) -> None:
+        self.__dict__.update(op=op, text=text)
 
-class ApparatusReading(NamedTuple):
+
+@record
+class ApparatusReading:
     """One distinct reading in the apparatus line, with every witness that has it."""
 
     text: str
@@ -73,8 +83,12 @@ class ApparatusReading(NamedTuple):
     #: "om." (the witness lacks the passage), "add." (the base lacks it), or ""
     word: str = ""
 
+    def __init__(self, text: str, sigla: tuple[str, ...], fragments: tuple[Fragment, ...], word: str = "") -> None:
+        self.__dict__.update(text=text, sigla=sigla, fragments=fragments, word=word)
 
-class SynopticRow(NamedTuple):
+
+@record
+class SynopticRow:
     """One witness at a variant: where, a little of its own text either side, its reading."""
 
     siglum: str
@@ -85,8 +99,18 @@ class SynopticRow(NamedTuple):
     is_base: bool
     empty: bool
 
+    def __init__(
+        self, siglum: str, location: str, before: str, fragments: tuple[Fragment, ...], after: str, is_base: bool,
+        empty: bool
+    ) -> None:
+        self.__dict__.update(
+            siglum=siglum, location=location, before=before, fragments=fragments, after=after, is_base=is_base,
+            empty=empty
+        )
 
-class VariantEntry(NamedTuple):
+
+@record
+class VariantEntry:
     """One variant as the page shows it."""
 
     id: str
@@ -111,15 +135,31 @@ class VariantEntry(NamedTuple):
     css: str
     in_text: bool
 
+    def __init__(
+        self, id: str, number: int, line: int, lemma: str, lemma_place: str, readings: tuple[ApparatusReading, ...],
+        kind: str, classes: tuple[str, ...], substantive: bool, status: str, note: tuple[tuple[str, bool], ...],
+        transposed_with: str, moved: str, decision: str, rows: tuple[SynopticRow, ...], css: str, in_text: bool
+    ) -> None:
+        self.__dict__.update(
+            id=id, number=number, line=line, lemma=lemma, lemma_place=lemma_place, readings=readings, kind=kind,
+            classes=classes, substantive=substantive, status=status, note=note, transposed_with=transposed_with,
+            moved=moved, decision=decision, rows=rows, css=css, in_text=in_text
+        )
 
-class TextPiece(NamedTuple):
+
+@record
+class TextPiece:
     """A stretch of the base text; ``entry`` is set where a variant is marked."""
 
     text: str
     entry: VariantEntry | None = None
 
+    def __init__(self, text: str, entry: VariantEntry | None = None) -> None:
+        self.__dict__.update(text=text, entry=entry)
 
-class WitnessRow(NamedTuple):
+
+@record
+class WitnessRow:
     siglum: str
     label: str
     file: str
@@ -129,34 +169,56 @@ class WitnessRow(NamedTuple):
     tokens: int
     is_base: bool
 
+    def __init__(self, siglum: str, label: str, file: str, href: str, source: str, tokens: int, is_base: bool) -> None:
+        self.__dict__.update(
+            siglum=siglum, label=label, file=file, href=href, source=source, tokens=tokens, is_base=is_base
+        )
 
-class MetricCell(NamedTuple):
+
+@record
+class MetricCell:
     cer: str
     wer: str
     agreement: str
     title: str
 
+    def __init__(self, cer: str, wer: str, agreement: str, title: str) -> None:
+        self.__dict__.update(cer=cer, wer=wer, agreement=agreement, title=title)
 
-class MatrixRow(NamedTuple):
+
+@record
+class MatrixRow:
     siglum: str
     cells: tuple[MetricCell | None, ...]
 
+    def __init__(self, siglum: str, cells: tuple[MetricCell | None, ...]) -> None:
+        self.__dict__.update(siglum=siglum, cells=cells)
 
-class FilterOption(NamedTuple):
+
+@record
+class FilterOption:
     group: str
     value: str
     label: str
     #: how many variants it selects
     variants: int
 
+    def __init__(self, group: str, value: str, label: str, variants: int) -> None:
+        self.__dict__.update(group=group, value=value, label=label, variants=variants)
 
-class FilterGroup(NamedTuple):
+
+@record
+class FilterGroup:
     name: str
     legend: str
     options: tuple[FilterOption, ...]
 
+    def __init__(self, name: str, legend: str, options: tuple[FilterOption, ...]) -> None:
+        self.__dict__.update(name=name, legend=legend, options=options)
 
-class StaleEntry(NamedTuple):
+
+@record
+class StaleEntry:
     """An apparatus entry whose variant no longer occurs: kept in the file, shown here."""
 
     id: str
@@ -165,8 +227,12 @@ class StaleEntry(NamedTuple):
     readings: str
     note: str
 
+    def __init__(self, id: str, where: str, status: str, readings: str, note: str) -> None:
+        self.__dict__.update(id=id, where=where, status=status, readings=readings, note=note)
 
-class SetPage(NamedTuple):
+
+@record
+class SetPage:
     name: str
     title: str
     base: str
@@ -185,8 +251,21 @@ class SetPage(NamedTuple):
     #: what the script needs for counts and next/previous, one short list per entry
     data: dict[str, Any]
 
+    def __init__(
+        self, name: str, title: str, base: str, engine: str, single: bool, witnesses: tuple[WitnessRow, ...],
+        sigla: tuple[str, ...], matrix: tuple[MatrixRow, ...], text: tuple[TextPiece, ...],
+        entries: tuple[VariantEntry, ...], filters: tuple[FilterGroup, ...], counts: dict[str, int],
+        stale: tuple[StaleEntry, ...], errata: tuple[StaleEntry, ...], data: dict[str, Any]
+    ) -> None:
+        self.__dict__.update(
+            name=name, title=title, base=base, engine=engine, single=single, witnesses=witnesses, sigla=sigla,
+            matrix=matrix, text=text, entries=entries, filters=filters, counts=counts, stale=stale, errata=errata,
+            data=data
+        )
 
-class ReviewControls(NamedTuple):
+
+@record
+class ReviewControls:
     """What ``collate review`` adds to a set's page: the decision controls and their script.
 
     Offline pages (``collate run``) have none of it: ``review`` is None there and
@@ -204,8 +283,17 @@ class ReviewControls(NamedTuple):
     script: str = ""
     css: str = ""
 
+    def __init__(
+        self, statuses: tuple[str, ...], keys: tuple[tuple[str, str], ...], notes: dict[str, str],
+        data: dict[str, Any], max_note: int, script: str = "", css: str = ""
+    ) -> None:
+        self.__dict__.update(
+            statuses=statuses, keys=keys, notes=notes, data=data, max_note=max_note, script=script, css=css
+        )
 
-class IndexRow(NamedTuple):
+
+@record
+class IndexRow:
     name: str
     title: str
     href: str
@@ -215,13 +303,26 @@ class IndexRow(NamedTuple):
     unreviewed: int
     single: bool
 
+    def __init__(
+        self, name: str, title: str, href: str, sigla: tuple[str, ...], variants: int, substantive: int,
+        unreviewed: int, single: bool
+    ) -> None:
+        self.__dict__.update(
+            name=name, title=title, href=href, sigla=sigla, variants=variants, substantive=substantive,
+            unreviewed=unreviewed, single=single
+        )
 
-class IndexPage(NamedTuple):
+
+@record
+class IndexPage:
     rows: tuple[IndexRow, ...]
     sets: int
     variants: int
     substantive: int
     unreviewed: int
+
+    def __init__(self, rows: tuple[IndexRow, ...], sets: int, variants: int, substantive: int, unreviewed: int) -> None:
+        self.__dict__.update(rows=rows, sets=sets, variants=variants, substantive=substantive, unreviewed=unreviewed)
 
 
 # --------------------------------------------------------------------------- building the views
@@ -626,7 +727,7 @@ def render(c: Collation, review: ReviewControls | None = None) -> str:
     if not with_script:
         review = None
     elif review is not None:
-        review = review._replace(script=_script("review.js"), css=_asset("review.css"))
+        review = replace(review, script=_script("review.js"), css=_asset("review.css"))
     return htmlpage.set_document(page, review, csp=csp(with_script, review is not None), css=_asset("report.css"),
                                  script=_script("report.js"))
 
