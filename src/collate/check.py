@@ -45,11 +45,10 @@ class SetResult:
         self, name: str, path: str, variants: tuple[tuple[str, bool], ...], problems: tuple[Problem, ...],
         locations: dict[str, tuple[str, int, int]] = FACTORY
     ) -> None:
-        object.__setattr__(self, "name", name)
-        object.__setattr__(self, "path", path)
-        object.__setattr__(self, "variants", variants)
-        object.__setattr__(self, "problems", problems)
-        object.__setattr__(self, "locations", {} if locations is FACTORY else locations)
+        self.__dict__.update(
+            name=name, path=path, variants=variants, problems=problems,
+            locations={} if locations is FACTORY else locations
+        )
 
     @property
     def ok(self) -> bool:
@@ -63,7 +62,7 @@ class CheckResult:
     sets: tuple[SetResult, ...]
 
     def __init__(self, sets: tuple[SetResult, ...]) -> None:
-        object.__setattr__(self, "sets", sets)
+        self.__dict__.update(sets=sets)
 
     @property
     def problems(self) -> list[Problem]:

@@ -113,16 +113,10 @@ class Witness:
         format: str = "text", locate: SourceMap | None = None, deletions: tuple[Deletion, ...] = (),
         choice: tuple[str, ...] = ()
     ) -> None:
-        object.__setattr__(self, "siglum", siglum)
-        object.__setattr__(self, "path", path)
-        object.__setattr__(self, "label", label)
-        object.__setattr__(self, "source", source)
-        object.__setattr__(self, "text", text)
-        object.__setattr__(self, "display", display)
-        object.__setattr__(self, "format", format)
-        object.__setattr__(self, "locate", locate)
-        object.__setattr__(self, "deletions", deletions)
-        object.__setattr__(self, "choice", choice)
+        self.__dict__.update(
+            siglum=siglum, path=path, label=label, source=source, text=text, display=display, format=format,
+            locate=locate, deletions=deletions, choice=choice
+        )
 
 
 @record
@@ -144,14 +138,10 @@ class WitnessSet:
         self, name: str, path: Path, title: str, witnesses: tuple[Witness, ...], base: str,
         normalize: dict[str, Any] = FACTORY, manifest: Path | None = None, *, rules: Rules
     ) -> None:
-        object.__setattr__(self, "name", name)
-        object.__setattr__(self, "path", path)
-        object.__setattr__(self, "title", title)
-        object.__setattr__(self, "witnesses", witnesses)
-        object.__setattr__(self, "base", base)
-        object.__setattr__(self, "normalize", {} if normalize is FACTORY else normalize)
-        object.__setattr__(self, "manifest", manifest)
-        object.__setattr__(self, "rules", rules)
+        self.__dict__.update(
+            name=name, path=path, title=title, witnesses=witnesses, base=base,
+            normalize={} if normalize is FACTORY else normalize, manifest=manifest, rules=rules
+        )
 
 
 @record(slots=True)
@@ -187,11 +177,7 @@ class Prepared:
         self, witness: Witness, tokens: tuple[Token, ...], roles: tuple[str, ...], segments: tuple[Segment, ...],
         lead: str = ""
     ) -> None:
-        object.__setattr__(self, "witness", witness)
-        object.__setattr__(self, "tokens", tokens)
-        object.__setattr__(self, "roles", roles)
-        object.__setattr__(self, "segments", segments)
-        object.__setattr__(self, "lead", lead)
+        self.__dict__.update(witness=witness, tokens=tokens, roles=roles, segments=segments, lead=lead)
 
     @cached_property
     def _keys_by_start(self) -> dict[int, str]:
@@ -264,17 +250,10 @@ class Variant:
         context: tuple[str, str] = ("", ""), transposed_with: str | None = None, status: str = "unreviewed",
         note: str = ""
     ) -> None:
-        object.__setattr__(self, "id", id)
-        object.__setattr__(self, "kind", kind)
-        object.__setattr__(self, "classes", classes)
-        object.__setattr__(self, "substantive", substantive)
-        object.__setattr__(self, "readings", readings)
-        object.__setattr__(self, "diffs", diffs)
-        object.__setattr__(self, "groups", groups)
-        object.__setattr__(self, "context", context)
-        object.__setattr__(self, "transposed_with", transposed_with)
-        object.__setattr__(self, "status", status)
-        object.__setattr__(self, "note", note)
+        self.__dict__.update(
+            id=id, kind=kind, classes=classes, substantive=substantive, readings=readings, diffs=diffs, groups=groups,
+            context=context, transposed_with=transposed_with, status=status, note=note
+        )
 
 
 @record(slots=True)
@@ -307,12 +286,7 @@ class WitnessSummary:
     text: str = field(default="", repr=False)
 
     def __init__(self, siglum: str, file: str, label: str, source: str, tokens: int, text: str = "") -> None:
-        object.__setattr__(self, "siglum", siglum)
-        object.__setattr__(self, "file", file)
-        object.__setattr__(self, "label", label)
-        object.__setattr__(self, "source", source)
-        object.__setattr__(self, "tokens", tokens)
-        object.__setattr__(self, "text", text)
+        self.__dict__.update(siglum=siglum, file=file, label=label, source=source, tokens=tokens, text=text)
 
 
 @record(slots=True)
@@ -358,13 +332,7 @@ class GoneEntry:
         self, id: str, status: str, note: str, readings: dict[str, str], context: tuple[str, str] | None, file: str,
         line: int
     ) -> None:
-        object.__setattr__(self, "id", id)
-        object.__setattr__(self, "status", status)
-        object.__setattr__(self, "note", note)
-        object.__setattr__(self, "readings", readings)
-        object.__setattr__(self, "context", context)
-        object.__setattr__(self, "file", file)
-        object.__setattr__(self, "line", line)
+        self.__dict__.update(id=id, status=status, note=note, readings=readings, context=context, file=file, line=line)
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON report's form (and the review API's): keys in this order, context a list."""
@@ -398,17 +366,10 @@ class Collation:
         variants: tuple[Variant, ...], metrics: tuple[PairMetrics, ...], engine: str = "collatex",
         stale: tuple[GoneEntry, ...] = (), corrections: tuple[GoneEntry, ...] = (), table: tuple[TableRow, ...] = ()
     ) -> None:
-        object.__setattr__(self, "name", name)
-        object.__setattr__(self, "title", title)
-        object.__setattr__(self, "path", path)
-        object.__setattr__(self, "base", base)
-        object.__setattr__(self, "witnesses", witnesses)
-        object.__setattr__(self, "variants", variants)
-        object.__setattr__(self, "metrics", metrics)
-        object.__setattr__(self, "engine", engine)
-        object.__setattr__(self, "stale", stale)
-        object.__setattr__(self, "corrections", corrections)
-        object.__setattr__(self, "table", table)
+        self.__dict__.update(
+            name=name, title=title, path=path, base=base, witnesses=witnesses, variants=variants, metrics=metrics,
+            engine=engine, stale=stale, corrections=corrections, table=table
+        )
 
     @property
     def single(self) -> bool:

@@ -26,8 +26,9 @@ A record without slots may set its fields in one call, ``self.__dict__.update(a=
 ``object.__setattr__`` does field by field (the value in the instance's dict, the class's frozen
 ``__setattr__`` passed by), in half the time for seven fields. The HTML report's views, made by
 the hundred a page (:mod:`collate.reporters.html`), do, and so do the records of
-:mod:`collate.apparatus`, :mod:`collate.control`, :mod:`collate.transpose` and
-:mod:`collate.anchored`. :func:`as_dict` gives a record's fields and values as a named tuple's
+:mod:`collate.apparatus`, :mod:`collate.control`, :mod:`collate.transpose`,
+:mod:`collate.anchored`, :mod:`collate.check` and :mod:`collate.model`'s unslotted ones (a slotted
+record has no ``__dict__``: it sets each field with ``object.__setattr__``). :func:`as_dict` gives a record's fields and values as a named tuple's
 ``_asdict`` does, without :func:`dataclasses.asdict`'s deep copy.
 
 ``tests/test_records.py`` builds, for every record class, the dataclass ``dataclasses.dataclass``
