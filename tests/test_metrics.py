@@ -9,6 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz.distance import Levenshtein
 
 from collate import metrics
 from helpers import align_texts, collate_texts
@@ -47,3 +50,16 @@ def test_plain_offsets_are_those_the_text_walked_gives() -> None:
     for text in texts:
         prepared = align_texts({"A": text or "x", "B": "x"}).prepared[0]
         assert metrics._plain_offsets(prepared) == metrics._walked_plain_offsets(prepared)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from("the of a natural selection acts".split()), max_size=80),
+       st.lists(st.sampled_from("the of a natural selection acts only".split()), max_size=80),
+       st.integers(min_value=1, max_value=200))
+def test_the_band_searched_first_never_changes_the_distance(a: list[str], b: list[str], hint: int) -> None:
+    """pair_metrics starts the words' search from the places the alignment has differ, the characters'
+    from the words' distance scaled: whatever band it starts from, rapidfuzz's answer is the exact
+    distance (synthetic word lists of a small vocabulary, so that most words match)."""
+    exact = Levenshtein.distance(a, b)
+    assert metrics._distance(a, b, [], hint) == exact
+    assert metrics._distance(" ".join(a), " ".join(b), [], hint) == Levenshtein.distance(" ".join(a), " ".join(b))
