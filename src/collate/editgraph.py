@@ -41,15 +41,12 @@ repetition.
 from __future__ import annotations
 
 import itertools
+from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 
 Columns = list[dict[str, int]]
 
 START, END = 0, 1
-
-# how a cell was reached: from the upper left, the left or the upper cell; MATCH is added when a
-# token was aligned there
-_UL, _LEFT, _UP, _MATCH = 0, 1, 2, 4
 
 
 def align(keys: Mapping[str, Sequence[str]]) -> Columns | None:
@@ -139,76 +136,62 @@ def _align_witness(
     empty: dict[int, int] = {}
     matches = [at_rank.get(key, empty) for key in seq]
 
-    # the table, row by row: only scores of the row above are kept, and how each cell was reached.
-    # In the loops ``diagonal``, ``up`` and ``left`` start as the scores of the upper-left, upper and
-    # left cells, and the best step is taken, ties in that order. A step scores +1 on a match and -1
-    # otherwise; where no step can be a match (a cell whose rank has no vertex of the token's key,
-    # or a whole row of such cells, which has a loop of its own) all three are -1, so the scores are
-    # compared before it. The table is most of the time of aligning a window: these loops are
-    # CollateX's step for step with fewer operations per cell.
-    above = list(range(0, -width, -1))
-    how: list[bytearray] = [bytearray([_LEFT]) * width]
+    # The table, row by row. A cell is the best of three steps: from the upper left (+1 on a match,
+    # else -1), the left (-1) and the upper cell (+1 if this token and the one above both match this
+    # rank, else -1). Each cell is kept as its score plus its column: the left step then adds
+    # nothing, so no row ever decreases. A cell without a match is the best of its upper-left
+    # value, its upper one less 1, and its left one; before the row's first match the left one is
+    # never the higher (the row above never decreases), so a row starts as the better of the two
+    # above each cell, in one comprehension. Each match cell (one or two of a row's twenty) is then
+    # scored from its three neighbours and carried to the right, as the left step, up to the first
+    # cell already as high (found by bisection, the row never decreasing). Which step reached a
+    # cell (ties to the upper left, the left, then the upper one, as CollateX's ``max`` keeps the
+    # first) is worked out again only for the cells the trace back passes. The table is most of
+    # the time of aligning a window.
+    above = [0] * width
+    scores = [above]
     previous: dict[int, int] = empty
-    columns = range(1, width)
     for y in range(1, len(seq) + 1):
         current = matches[y - 1]
-        left = -y
-        row = [left]
-        reached = bytearray(width)
-        reached[0] = _UP
-        if current:
-            # above's last score is no cell's upper left: zip stops before it
-            for x, diagonal, up in zip(columns, above, above[1:], strict=False):
-                if x in current:
-                    diagonal += 1
-                    if x in previous:  # this token and the one above both match this rank
-                        up += 1
-                        up_step = _UP | _MATCH
-                    else:
-                        up -= 1
-                        up_step = _UP
-                    left -= 1
-                    if diagonal >= left and diagonal >= up:
-                        left = diagonal
-                        reached[x] = _UL | _MATCH
-                    elif left >= up:
-                        reached[x] = _LEFT
-                    else:
-                        left = up
-                        reached[x] = up_step
-                elif diagonal >= left and diagonal >= up:  # no match here: every step is -1
-                    left = diagonal - 1
-                    reached[x] = _UL
-                elif left >= up:
-                    left -= 1
-                    reached[x] = _LEFT
-                else:
-                    left = up - 1
-                    reached[x] = _UP
-                row.append(left)
-        else:
-            for x, diagonal, up in zip(columns, above, above[1:], strict=False):
-                if diagonal >= left and diagonal >= up:
-                    left = diagonal - 1
-                    reached[x] = _UL
-                elif left >= up:
-                    left -= 1
-                    reached[x] = _LEFT
-                else:
-                    left = up - 1
-                    reached[x] = _UP
-                row.append(left)
+        row = [-y]
+        row += [up - 1 if up > diagonal else diagonal for diagonal, up in zip(above, above[1:], strict=False)]
+        for x in sorted(current) if len(current) > 1 else current:
+            best = above[x - 1] + 2
+            up = above[x] + 1 if x in previous else above[x] - 1  # this token and the one above both match
+            if up > best:
+                best = up
+            if row[x - 1] > best:
+                best = row[x - 1]
+            row[x] = best
+            end = bisect_left(row, best, x + 1)
+            if end > x + 1:
+                row[x + 1:end] = [best] * (end - x - 1)
+        scores.append(row)
         above = row
-        how.append(reached)
         previous = current
 
     aligned: dict[int, int] = {}
     taken: set[int] = set()
     written: dict[tuple[int, int], int] | None = None
     x, y = width - 1, len(seq)
-    while x or y:
-        step = how[y][x]
-        if step & _MATCH:
+    while y and x:
+        # the step that reached (x, y), as CollateX chooses it
+        current = matches[y - 1]
+        above = scores[y - 1]
+        left = scores[y][x - 1]
+        if x in current:
+            diagonal = above[x - 1] + 2
+            up_match = y > 1 and x in matches[y - 2]
+            up = above[x] + (1 if up_match else -1)
+        else:
+            diagonal, up, up_match = above[x - 1], above[x] - 1, False
+        if diagonal >= left and diagonal >= up:
+            match, dx, dy = x in current, 1, 1
+        elif left >= up:
+            match, dx, dy = False, 1, 0
+        else:
+            match, dx, dy = up_match, 0, 1
+        if match:
             if ambiguous and (seq[y - 1], x) in ambiguous:
                 # two vertices of this rank have the key: CollateX keeps the one it wrote last
                 written = written if written is not None else cube()
@@ -216,18 +199,12 @@ def _align_witness(
                     return None
                 vertex = written[y - 1, x]
             else:
-                vertex = matches[y - 1][x]
+                vertex = current[x]
             if vertex not in taken:
                 aligned[y - 1] = vertex
                 taken.add(vertex)
-        direction = step & 3
-        if direction == _UL:
-            x, y = x - 1, y - 1
-        elif direction == _LEFT:
-            x -= 1
-        else:
-            y -= 1
-    return aligned
+        x, y = x - dx, y - dy
+    return aligned  # the rest of the path runs along the table's edge: no match there
 
 
 class _TokenIndex:
