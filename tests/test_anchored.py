@@ -335,3 +335,41 @@ def test_conserve_gives_back_a_whole_answer_and_mends_the_rest() -> None:
     assert conserve([{"A": 0, "B": 0, "C": 0}, {"A": 1}, {"A": 2, "B": 1}], keys) == mended
     assert conserve([{"A": 0, "B": 0}, {"A": 2, "B": 1}], keys) == mended
     assert conserve([{"A": 0, "B": 0}, {"A": 1}], keys) == [{"A": 0, "B": 0}, {"A": 1}, {"A": 2}, {"B": 1}]
+
+
+def test_an_answer_is_given_back_as_it_is_exactly_where_mending_would_change_nothing() -> None:
+    """Synthetic columns, random: whole answers and answers with an entry dropped, repeated, moved
+    or given to an unknown witness, or an empty column. ``_conserved`` (the fast path)
+    holds exactly where rebuilding the columns gives them back unchanged and no entry is past
+    its witness's end (which rebuilding keeps)."""
+    from collate.align import _conserved, _mended
+
+    rng = random.Random(7)
+    kinds = {True: 0, False: 0}
+    for _ in range(3000):
+        keys = {s: ["k"] * rng.randrange(4) for s in "ABC"[: rng.randrange(1, 4)]}
+        columns: list[dict[str, int]] = []
+        at = dict.fromkeys(keys, 0)
+        while any(at[s] < len(keys[s]) for s in keys):
+            column = {s: at[s] for s in keys if at[s] < len(keys[s]) and rng.random() < 0.6}
+            for s in column:
+                at[s] += 1
+            if column:
+                columns.append(column)
+        for _ in range(rng.randrange(3)):
+            change = rng.randrange(5)
+            if change == 0 and columns:
+                column = rng.choice(columns)
+                if column:
+                    del column[rng.choice(list(column))]
+            elif change == 1 and columns:
+                rng.choice(columns)[rng.choice("ABCD")] = rng.randrange(4)
+            elif change == 2:
+                columns.insert(rng.randrange(len(columns) + 1), {})
+            elif change == 3 and len(columns) > 1:
+                columns.insert(rng.randrange(len(columns)), columns.pop())
+        in_range = all(i < len(keys[s]) for column in columns for s, i in column.items() if s in keys)
+        expected = in_range and _mended([dict(c) for c in columns], keys) == columns
+        assert _conserved(columns, keys) is expected, (columns, keys)
+        kinds[expected] += 1
+    assert min(kinds.values()) > 300  # both answers well tried

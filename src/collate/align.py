@@ -20,6 +20,7 @@ import operator
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Hashable, Mapping, Sequence
+from itertools import repeat
 
 from . import editgraph
 from .notices import warn
@@ -301,6 +302,11 @@ def conserve(columns: Columns, keys: Mapping[str, Sequence[str]]) -> Columns:
     """
     if _conserved(columns, keys):
         return columns  # the engines' answer, nearly always: nothing to mend (a column rebuilt each)
+    return _mended(columns, keys)
+
+
+def _mended(columns: Columns, keys: Mapping[str, Sequence[str]]) -> Columns:
+    """The columns rebuilt, each segment kept once and in order, the missing ones added."""
     expected = {s: 0 for s in keys}
     out: Columns = []
     for column in columns:
@@ -324,13 +330,18 @@ def conserve(columns: Columns, keys: Mapping[str, Sequence[str]]) -> Columns:
 
 def _conserved(columns: Columns, keys: Mapping[str, Sequence[str]]) -> bool:
     """Every segment of every witness in exactly one column, in order, and no column empty:
-    what :func:`conserve` would give back as it is."""
-    expected = dict.fromkeys(keys, 0)
-    for column in columns:
-        if not column:
+    what :func:`conserve` would give back as it is.
+
+    Each witness's entries are read down the columns by ``dict.get`` mapped over them (in C),
+    not by a Python loop over every entry, and none may be left over for a witness not in
+    ``keys``.
+    """
+    if not all(columns):
+        return False
+    found = 0
+    for siglum, seq in keys.items():
+        indices = [i for i in map(dict.get, columns, repeat(siglum)) if i is not None]
+        if indices != list(range(len(seq))):
             return False
-        for siglum, index in column.items():
-            if expected.get(siglum) != index:
-                return False
-            expected[siglum] = index + 1
-    return all(expected[s] == len(seq) for s, seq in keys.items())
+        found += len(indices)
+    return found == sum(map(len, columns))
