@@ -15,7 +15,7 @@ import regex
 
 from collate.model import Witness
 from collate.normalize import comparable, compile_rules, prepare
-from collate.positions import texts_at
+from collate.units import _places
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXTS = sorted((ROOT / "witnesses").rglob("*.txt")) + [ROOT / "benchmarks" / "darwin-origin-ch1" / "1859.txt"]
@@ -40,10 +40,18 @@ def test_a_run_of_tokens_under_no_rules_reads_as_written_with_each_run_of_layout
 
 
 def test_each_witness_text_at_a_place_is_its_cell_as_written() -> None:
-    rules = compile_rules({})
+    """Synthetic: units' places give each witness's cell as written, layout aside (or kept with
+    ``whitespace = false``), and say whether the witnesses agree there."""
     text = "Mr.  Litvinov,17 the\nlat- ter"
-    p = prepare(Witness("A", Path("a.txt"), text=text), rules)
-    cells = {"A": [0, 1], "B": []}
-    assert texts_at(cells, {"A": p, "B": p}, rules, ["A", "B"]) == {"A": "Mr.", "B": ""}
-    assert texts_at({"A": [2]}, {"A": p}, rules, ["A"]) == {"A": "Litvinov"}
-    assert texts_at({"A": [5, 6, 7, 8]}, {"A": p}, rules, ["A"]) == {"A": "the lat- ter"}
+    p = prepare(Witness("A", Path("a.txt"), text=text), compile_rules({}))
+    by_siglum = {"A": p, "B": p}
+    walk = [(False, {}), (True, {"A": [0, 1], "B": []}), (False, {"A": [2]}), (True, {"B": []}),
+            (True, {"A": [5, 6, 7, 8], "B": [5, 6, 7, 8]})]
+    assert _places(walk, by_siglum, compile_rules({}), ["A", "B"]) == [
+        (1, True, [[0, 1], []], ["Mr.", ""], False),
+        (2, False, [[2], None], ["Litvinov", ""], False),
+        (4, True, [[5, 6, 7, 8], [5, 6, 7, 8]], ["the lat- ter", "the lat- ter"], True),
+    ]
+    exact = compile_rules({"whitespace": False})  # layout is text, the space after the last token too
+    assert [texts for _, _, _, texts, _ in _places(walk, by_siglum, exact, ["A", "B"])] == [
+        ["Mr.  ", ""], ["Litvinov", ""], ["the\nlat- ter", "the\nlat- ter"]]

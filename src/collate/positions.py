@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from .align import Columns
 from .model import Prepared
-from .normalize import as_written, comparable
+from .normalize import comparable
 from .rules import Rules
 
 NONE: frozenset[str] = frozenset()
@@ -62,20 +62,3 @@ def text_of(p: Prepared, indices: Sequence[int], rules: Rules, classes: frozense
     tokens = [p.tokens[i] for i in indices]
     roles = [p.roles[i] for i in indices]
     return comparable(tokens, roles, rules, classes)
-
-
-def texts_at(cells: dict[str, list[int]], by_siglum: dict[str, Prepared], rules: Rules,
-          sigla: list[str]) -> dict[str, str]:
-    """Each witness's text at one position: its tokens as written, layout aside (:func:`comparable` under no rules)."""
-    exact = not rules.whitespace
-    texts = {}
-    for s in sigla:
-        indices = cells.get(s)
-        if not indices:
-            texts[s] = ""
-        elif len(indices) == 1 and not exact:  # most cells of a walk: one token, as it is written
-            texts[s] = by_siglum[s].tokens[indices[0]].text
-        else:
-            tokens = by_siglum[s].tokens
-            texts[s] = as_written([tokens[i] for i in indices], exact)
-    return texts

@@ -15,7 +15,8 @@ import regex
 from rapidfuzz import fuzz
 
 from .model import Prepared
-from .positions import Position, text_of, texts_at
+from .normalize import as_written
+from .positions import Position, text_of
 from .records import FACTORY, record
 from .rules import Rules
 
@@ -60,9 +61,9 @@ class Unit:
 PARAGRAPH = regex.compile(r"\n[^\S\n]*\n")
 
 
-#: a position that holds tokens: its index, is it a column, its cells, each witness's text there,
-#: and do the texts agree
-Place = tuple[int, bool, dict[str, list[int]], dict[str, str], bool]
+#: a position that holds tokens: its index, is it a column, each witness's token indices there (None
+#: for none) and text there (in the order of the sigla), and do the texts agree
+Place = tuple[int, bool, list[list[int] | None], list[str], bool]
 
 
 def runs(
@@ -73,26 +74,21 @@ def runs(
 ) -> list[Unit]:
     """The units of an alignment, in order, with the agreeing words around each."""
     units: list[Unit] = []
-    cursor = {s: 0 for s in sigla}
     current: Unit | None = None
     context: list[str] = []  # agreeing column texts so far
     pending_after: list[Unit] = []
     current_stretch: int | None = None
-    places: list[Place] = []
-    for index, (is_column, cells) in enumerate(positions):
-        if cells and any(map(cells.get, sigla)):  # most gaps hold nothing: an empty dict
-            texts = texts_at(cells, by_siglum, rules, sigla)
-            places.append((index, is_column, cells, texts, len(set(texts.values())) == 1))
-    stretches = _long_one_sided(places, sigla)
-    for index, is_column, cells, texts, agree in places:
+    places = _places(positions, by_siglum, rules, sigla)
+    stretches = _long_one_sided(places)
+    for at, (index, is_column, cells, texts, agree) in enumerate(places):
         if agree:
             if current is not None:
-                current.after = dict(cursor)
+                current.after = _cursor(places, at, sigla)
                 units.append(current)
                 pending_after.append(current)
                 current = None
             if is_column:
-                word = texts[sigla[0]]
+                word = texts[0]
                 context.append(word)
                 if pending_after:
                     for unit in pending_after:
@@ -101,31 +97,76 @@ def runs(
         else:
             matched = is_column and _matched(cells, by_siglum, sigla)
             stretch = stretches.get(index)
-            if (stretch is None and is_column and all(cells.get(s) for s in sigla) and _alike(texts)
-                    and len({t.casefold() for t in texts.values()}) > 1):
+            if (stretch is None and is_column and all(cells) and _alike(texts)
+                    and len({t.casefold() for t in texts}) > 1):
                 # a word every witness has, written alike: "directly" / "direct"; not one that
                 # differs only in capitals, which come with the sentence around it (Pater 1910
                 # "… at Milan. The" for 1873's "the": the added sentence capitalises it)
                 stretch = 0
             if current is not None and stretch != current_stretch and None not in (stretch, current_stretch):
-                current.after = dict(cursor)
+                current.after = _cursor(places, at, sigla)
                 units.append(current)
                 current = None
             if current is None:
                 current = Unit({s: [] for s in sigla}, {}, context[-CONTEXT_WORDS:], [], index, matched)
                 current_stretch = stretch
             current.matched = current.matched and matched
-            for s, indices in cells.items():
-                current.tokens[s].extend(indices)
-        for s, indices in cells.items():
-            if indices:
-                cursor[s] = indices[-1] + 1
+            tokens = current.tokens
+            for s, indices in zip(sigla, cells, strict=True):
+                if indices:
+                    tokens[s].extend(indices)
     if current is not None:
-        current.after = dict(cursor)
+        current.after = _cursor(places, len(places), sigla)
         units.append(current)
     units = [piece for unit in units for piece in _at_paragraphs(unit, by_siglum, sigla)]
     trimmed = [u for u in (_trim(u, by_siglum, rules, sigla) for u in units) if u is not None]
     return _slid(trimmed, by_siglum, sigla)
+
+
+def _places(positions: list[Position], by_siglum: dict[str, Prepared], rules: Rules,
+            sigla: list[str]) -> list[Place]:
+    """The positions that hold tokens, each with its witnesses' texts and whether they agree.
+
+    A witness's text at a place is its tokens as written, layout aside (:func:`.comparable`
+    under no rules); the loop is written out here, as it runs for every place of the walk.
+    """
+    exact = not rules.whitespace  # then the space after a token is text, the last one's too
+    tokens = [by_siglum[s].tokens for s in sigla]
+    count = len(sigla)
+    places: list[Place] = []
+    for index, (is_column, cells) in enumerate(positions):
+        if not cells:  # most gaps hold nothing: an empty dict
+            continue
+        at = [*map(cells.get, sigla)]
+        if any(at):
+            texts: list[str] = []
+            for witness_tokens, indices in zip(tokens, at, strict=True):
+                if not indices:
+                    texts.append("")
+                elif len(indices) == 1 and not exact:  # most cells of a walk: one token, as it is written
+                    texts.append(witness_tokens[indices[0]].text)
+                else:
+                    texts.append(as_written([witness_tokens[i] for i in indices], exact))
+            places.append((index, is_column, at, texts, texts.count(texts[0]) == count))
+    return places
+
+
+def _cursor(places: list[Place], at: int, sigla: list[str]) -> dict[str, int]:
+    """Each witness's next token after the places before ``at``: one past its last token there (0 if none).
+
+    Looked up backwards when a unit ends, not kept up at every place: a witness
+    lacks tokens only over the disagreeing places of one unit or stretch, so the
+    look goes no further back than the unit's start.
+    """
+    after: dict[str, int] = {}
+    for k, s in enumerate(sigla):
+        after[s] = 0
+        for back in range(at - 1, -1, -1):
+            indices = places[back][2][k]
+            if indices:
+                after[s] = indices[-1] + 1
+                break
+    return after
 
 
 def _slid(units: list[Unit], by_siglum: dict[str, Prepared], sigla: list[str]) -> list[Unit]:
@@ -272,7 +313,7 @@ def _grouping(unit: Unit, by_siglum: dict[str, Prepared], sigla: list[str]) -> f
 LONG_ALONE = 6
 
 
-def _long_one_sided(places: list[Place], sigla: list[str]) -> dict[int, int]:
+def _long_one_sided(places: list[Place]) -> dict[int, int]:
     """Position index -> stretch number, for long stretches only some witnesses have.
 
     A partial witness (TIME quoting the letter and breaking off at "direct")
@@ -288,38 +329,35 @@ def _long_one_sided(places: list[Place], sigla: list[str]) -> dict[int, int]:
     """
     out: dict[int, int] = {}
     run: list[int] = []
-    sizes = dict.fromkeys(sigla, 0)
+    sizes: list[int] = []  # each witness's tokens in the run, in the order of the sigla
     number = 0
-
-    def close() -> None:  # called with a run only: sizes are all 0 while run is empty
-        nonlocal number
-        if max(sizes.values()) >= LONG_ALONE:
-            number += 1
-            out.update(dict.fromkeys(run, number))
-        run.clear()
-        for s in sigla:
-            sizes[s] = 0
-
     for index, is_column, cells, _, agree in places:
-        if agree or (is_column and all(map(cells.get, sigla))):
+        if agree or (is_column and all(cells)):
             if run:
-                close()
+                if max(sizes) >= LONG_ALONE:
+                    number += 1
+                    out.update(dict.fromkeys(run, number))
+                run = []
             continue
+        if not run:
+            sizes = [0] * len(cells)
         run.append(index)
-        for s in sigla:
-            sizes[s] += len(cells.get(s, ()))
-    if run:
-        close()
+        for k, indices in enumerate(cells):
+            if indices:
+                sizes[k] += len(indices)
+    if run and max(sizes) >= LONG_ALONE:
+        number += 1
+        out.update(dict.fromkeys(run, number))
     return out
 
 
-def _alike(texts: dict[str, str]) -> bool:
+def _alike(texts: list[str]) -> bool:
     """Readings that look like one word written differently (a truncation, a misspelling)."""
-    values = list(dict.fromkeys(texts.values()))
+    values = list(dict.fromkeys(texts))
     return all(fuzz.ratio(a, b) >= ALIKE_RATIO for i, a in enumerate(values) for b in values[i + 1:])
 
 
-def _matched(cells: dict[str, list[int]], by_siglum: dict[str, Prepared], sigla: list[str]) -> bool:
+def _matched(cells: list[list[int] | None], by_siglum: dict[str, Prepared], sigla: list[str]) -> bool:
     """A column where every witness has a word and the normalized keys agree.
 
     Such a column differs only in how the same word is written ("United
@@ -328,8 +366,7 @@ def _matched(cells: dict[str, list[int]], by_siglum: dict[str, Prepared], sigla:
     (:mod:`.rewrites`).
     """
     keys = set()
-    for s in sigla:
-        indices = cells.get(s)
+    for s, indices in zip(sigla, cells, strict=True):
         if not indices:
             return False
         keys.add(by_siglum[s].key_at(indices[0]))
