@@ -52,9 +52,49 @@ def _key(key: object) -> str:
 
 
 def _encode(value: object, out: list[str], newline: str, step: str) -> None:
-    """Append ``value``'s text; ``newline`` is a line break and the indentation of its level."""
+    """Append ``value``'s text; ``newline`` is a line break and the indentation of its level.
+
+    A container is what this is called for nearly always (a string or an int in one is written
+    by the loop itself), so the two kinds of container are tested first: no value is both a
+    container and a leaf (their layouts conflict), so the order changes no output. Each item is
+    followed by the separator, and the last separator then replaced by the closing line: no
+    count of the items, no test per item of whether it is the first.
+    """
     append = out.append
-    if isinstance(value, str):
+    if isinstance(value, dict):
+        if not value:
+            append("{}")
+            return
+        inner = newline + step
+        separator = "," + inner
+        append("{" + inner)
+        for key, item in value.items():
+            append(encode_basestring(key if isinstance(key, str) else _key(key)) + ": ")
+            if isinstance(item, str):  # the commonest leaves, without a call
+                append(encode_basestring(item))
+            elif item.__class__ is int:  # a reading's line and column (an int exactly: not a bool)
+                append(int.__repr__(item))
+            else:
+                _encode(item, out, inner, step)
+            append(separator)
+        out[-1] = newline + "}"
+    elif isinstance(value, (list, tuple)):
+        if not value:
+            append("[]")
+            return
+        inner = newline + step
+        separator = "," + inner
+        append("[" + inner)
+        for item in value:
+            if isinstance(item, str):
+                append(encode_basestring(item))
+            elif item.__class__ is int:  # a diff's op (an int exactly: not a bool, not an IntEnum)
+                append(int.__repr__(item))
+            else:
+                _encode(item, out, inner, step)
+            append(separator)
+        out[-1] = newline + "]"
+    elif isinstance(value, str):
         append(encode_basestring(value))
     elif value is None:
         append("null")
@@ -66,40 +106,5 @@ def _encode(value: object, out: list[str], newline: str, step: str) -> None:
         append(int.__repr__(value))
     elif isinstance(value, float):
         append(_float(value))
-    elif isinstance(value, (list, tuple)):
-        if not value:
-            append("[]")
-            return
-        inner = newline + step
-        separator = "," + inner
-        append("[" + inner)
-        for n, item in enumerate(value):
-            if n:
-                append(separator)
-            if isinstance(item, str):  # the commonest leaves, without a call
-                append(encode_basestring(item))
-            elif item.__class__ is int:  # a diff's op (an int exactly: not a bool, not an IntEnum)
-                append(int.__repr__(item))
-            else:
-                _encode(item, out, inner, step)
-        append(newline + "]")
-    elif isinstance(value, dict):
-        if not value:
-            append("{}")
-            return
-        inner = newline + step
-        separator = "," + inner
-        append("{" + inner)
-        for n, (key, item) in enumerate(value.items()):
-            if n:
-                append(separator)
-            append(encode_basestring(key if isinstance(key, str) else _key(key)) + ": ")
-            if isinstance(item, str):
-                append(encode_basestring(item))
-            elif item.__class__ is int:  # a reading's line and column
-                append(int.__repr__(item))
-            else:
-                _encode(item, out, inner, step)
-        append(newline + "}")
     else:
         raise TypeError(f"Object of type {value.__class__.__name__} is not JSON serializable")
