@@ -634,6 +634,10 @@ def _keys_of(text: str, rules: Rules, classes: frozenset[str]) -> tuple[str, ...
     return tuple(token_form(t.text, t.kind, rules, classes) for t in tokens if t.kind != "punct")
 
 
+#: a segment's key (a C-level getter: map(_KEY, segments) reads every key without a loop of bytecode)
+_KEY = operator.attrgetter("key")
+
+
 def join_word_division(prepared: Sequence[Prepared], rules: Rules) -> list[Prepared]:
     """Join adjacent segments where another witness has them as one word.
 
@@ -645,13 +649,22 @@ def join_word_division(prepared: Sequence[Prepared], rules: Rules) -> list[Prepa
     """
     if not rules.word_division or len(prepared) < 2:
         return list(prepared)
-    keys = [[s.key for s in p.segments] for p in prepared]
-    owners: dict[str, list[int]] = {}
-    for w, words in enumerate(keys):
-        for word in dict.fromkeys(words):
-            owners.setdefault(word, []).append(w)
-    bigrams = [frozenset(pairwise(k)) for k in keys]
-    is_word = owners.__contains__
+    keys = [list(map(_KEY, p.segments)) for p in prepared]
+    # each witness's words, and the set's, by C-level set building; which witnesses have a
+    # joined word is asked only of the few joins found (a word-by-word loop of owners was a
+    # tenth of this function on the 3 x 1,000 set, which has one such join)
+    vocabularies = [set(k) for k in keys]
+    is_word = set().union(*vocabularies).__contains__
+    # each witness's pairs of adjacent segments, made when a join first asks (a third of this
+    # function made for every witness, for a test that most sets never reach)
+    bigrams: dict[int, frozenset[tuple[str, str]]] = {}
+
+    def pairs_of(o: int) -> frozenset[tuple[str, str]]:
+        found = bigrams.get(o)
+        if found is None:
+            found = bigrams[o] = frozenset(pairwise(keys[o]))
+        return found
+
     out = []
     for w, p in enumerate(prepared):
         segs = list(p.segments)
@@ -672,14 +685,14 @@ def join_word_division(prepared: Sequence[Prepared], rules: Rules) -> list[Prepa
             joined = None
             for n, found in ((3, threes), (2, twos)):
                 key = found[i] if i < len(found) else None
-                if key is None or key not in owners:
+                if key is None or not is_word(key):
                     continue
-                having = [o for o in owners[key] if o != w]
+                having = [o for o, words in enumerate(vocabularies) if o != w and key in words]
                 group = segs[i:i + n]
                 if not having or not _adjacent(p, group):
                     continue
                 pairs = set(pairwise(s.key for s in group))
-                if any(not pairs <= bigrams[o] for o in having):
+                if any(not pairs <= pairs_of(o) for o in having):
                     joined = Segment(key, group[0].start, group[-1].end)
                     i += n
                     break
