@@ -1,4 +1,4 @@
-"""The alignment walked at token level: positions, and each witness's text at one.
+"""The alignment walked at token level: positions.
 
 The aligned witnesses are walked as a sequence of *positions*: before each
 column, a gap holding the tokens no segment covers (punctuation, footnote and
@@ -11,10 +11,6 @@ from collections.abc import Sequence
 
 from .align import Columns
 from .model import Prepared
-from .normalize import comparable
-from .rules import Rules
-
-NONE: frozenset[str] = frozenset()
 
 #: one position: is it a column (or a gap), and each witness's token indices there
 Position = tuple[bool, dict[str, list[int]]]
@@ -55,10 +51,3 @@ def positions(prepared: Sequence[Prepared], columns: Columns) -> list[Position]:
         out.append((True, column_cells))
     out.append((False, gaps[-1]))
     return out
-
-
-def text_of(p: Prepared, indices: Sequence[int], rules: Rules, classes: frozenset[str] = NONE) -> str:
-    """The comparable text of some of a witness's tokens (under ``classes``)."""
-    tokens = [p.tokens[i] for i in indices]
-    roles = [p.roles[i] for i in indices]
-    return comparable(tokens, roles, rules, classes)

@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 
 from .model import Prepared
 from .normalize import as_written
-from .positions import Position, text_of
+from .positions import Position
 from .records import FACTORY, record
 from .rules import Rules
 
@@ -376,13 +376,13 @@ def _matched(cells: list[list[int] | None], by_siglum: dict[str, Prepared], sigl
 def _trim(unit: Unit, by_siglum: dict[str, Prepared], rules: Rules, sigla: list[str]) -> Unit | None:
     """Drop tokens every witness has at the start or end of the unit (",17" against ",")."""
     tokens = unit.tokens
+    exact = not rules.whitespace  # then the space after a token is part of the text
 
     def same(pick: int) -> bool:
         if not all(tokens[s] for s in sigla):
             return False
         first = [by_siglum[s].tokens[tokens[s][pick]] for s in sigla]
         roles = {by_siglum[s].roles[tokens[s][pick]] for s in sigla}
-        exact = not rules.whitespace  # then the space after a token is part of the text
         return len({(t.text, t.space if exact else "") for t in first}) == 1 and len(roles) == 1
 
     while same(0):
@@ -392,7 +392,8 @@ def _trim(unit: Unit, by_siglum: dict[str, Prepared], rules: Rules, sigla: list[
         for s in sigla:
             last = tokens[s].pop()
             unit.after[s] = min(unit.after[s], last)
-    readings = {text_of(by_siglum[s], tokens[s], rules) for s in sigla}
+    # each reading as written, layout aside (comparable under no rules: the join itself)
+    readings = {as_written([by_siglum[s].tokens[i] for i in tokens[s]], exact) for s in sigla}
     if len(readings) < 2:
         return None
     return unit
