@@ -56,39 +56,44 @@ _Unfrozen = unfrozen(Token)
 def tokenize(text: str) -> tuple[str, tuple[Token, ...]]:
     """Return the leading whitespace and the tokens of ``text``."""
     starts = line_starts(text)
-    matches = list(_TOKEN.finditer(text))
-    if not matches:
-        return text, ()
-    # every character that is not whitespace is in a token, so a token's space is all
-    # that stands between its end and the next token's start (matching the space as a
-    # token of its own took a third of the matches, and a join per run of it)
-    spans = [m.span() for m in matches]
-    follows = [start for start, _ in spans[1:]]
-    follows.append(len(text))
     tokens: list[Token] = []
     line = 0  # index into starts of the current token's line
     last = len(starts) - 1
-    line_start, next_line = 0, starts[1] if last else len(text) + 1
+    line_number, column_base = 1, 1  # the token's line, and what its offset needs to be its column
+    next_line = starts[1] if last else len(text) + 1
     new = object.__new__
     kinds = _KIND_OF
-    token: Any  # an _Unfrozen until it takes Token's class
-    for match, (offset, end), following in zip(matches, spans, follows, strict=True):
+    token: Any = None  # an _Unfrozen until it takes Token's class
+    end = 0
+    for match in _TOKEN.finditer(text):
+        offset, stop = match.span()
+        if token is not None:
+            # every character that is not whitespace is in a token, so a token's space is all
+            # that stands between its end and the next token's start (matching the space as a
+            # token of its own took a third of the matches, and a join per run of it): the
+            # token before is finished here, as the next one begins
+            token.space = text[end:offset]
+            token.__class__ = Token
         if offset >= next_line:
             # offsets only grow: walk the line starts alongside instead of a search per token
             while line < last and starts[line + 1] <= offset:
                 line += 1
-            line_start, next_line = starts[line], starts[line + 1] if line < last else len(text) + 1
+            line_number, column_base = line + 1, 1 - starts[line]
+            next_line = starts[line + 1] if line < last else len(text) + 1
         # Token(...), made as an _Unfrozen (model.unfrozen)
         token = new(_Unfrozen)
-        token.text = text[offset:end]
-        token.space = text[end:following]
+        token.text = text[offset:stop]
         token.offset = offset
-        token.line = line + 1
-        token.column = offset - line_start + 1
+        token.line = line_number
+        token.column = offset + column_base
         token.kind = kinds[match.lastindex or 0]
-        token.__class__ = Token
         tokens.append(token)
-    return text[: spans[0][0]], tuple(tokens)
+        end = stop
+    if token is None:
+        return text, ()
+    token.space = text[end:]
+    token.__class__ = Token
+    return text[: tokens[0].offset], tuple(tokens)
 
 
 def detokenize(lead: str, tokens: tuple[Token, ...] | list[Token]) -> str:
