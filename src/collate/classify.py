@@ -8,8 +8,9 @@ substantive.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
+from operator import attrgetter
 
 from .model import CLASSES, Token
 from .normalize import comparable
@@ -18,8 +19,11 @@ from .rules import Rules
 
 NONE: frozenset[str] = frozenset()
 
+#: what comparable reads of a token
+_READ = attrgetter("text", "space", "kind")
+
 #: a witness's reading as classification sees it: its tokens and their roles
-Readings = dict[str, tuple[Sequence[Token], Sequence[str]]]
+Readings = Mapping[str, tuple[Sequence[Token], Sequence[str]]]
 
 
 def classify(
@@ -35,29 +39,38 @@ def classify(
     ``[normalize] spelling`` list, which wins.
     """
     enabled = _enabled(rules)  # the spellings found below change no rule's being on
+    # readings alike token for token (text, space, kind and role: all that comparable reads) are
+    # one reading to every test below, worked out once: most variants have witnesses reading alike
+    same_as: dict[str, str] = {}  # siglum -> the first siglum whose reading is alike
+    first: dict[tuple[tuple[tuple[str, str, str], ...], tuple[str, ...]], str] = {}
+    for siglum, (tokens, roles) in readings.items():
+        same_as[siglum] = first.setdefault((tuple(map(_READ, tokens)), tuple(roles)), siglum)
+    unique = {siglum: readings[siglum] for siglum in first.values()}
     if orthography is not None and rules.orthography:
         words = {s: [t for t, r in zip(tokens, roles, strict=True) if r == "word" and t.kind == "word"]
-                 for s, (tokens, roles) in readings.items()}
+                 for s, (tokens, roles) in unique.items()}
         found = orthography.equivalences(words)
         if found:
             rules = with_spellings(rules, frozenset(found.items()))
-    full = {s: comparable(t, r, rules, enabled) for s, (t, r) in readings.items()}
+    full = {s: comparable(t, r, rules, enabled) for s, (t, r) in unique.items()}
     groups: dict[str, list[str]] = {}
-    for siglum, text in full.items():
-        groups.setdefault(text, []).append(siglum)
+    for siglum in readings:
+        groups.setdefault(full[same_as[siglum]], []).append(siglum)
     group_list = tuple(tuple(g) for g in groups.values())
     substantive = len(groups) > 1
     needed: set[str] = set()
     for group in group_list:
-        if len(group) < 2:
-            continue
-        needed |= _minimal({s: readings[s] for s in group}, rules, enabled)
+        # readings alike have one full text: each group holds its readings' first sigla
+        members = [s for s in group if same_as[s] == s]
+        if len(members) < 2:
+            continue  # one reading, however many witnesses read it: nothing to explain
+        needed |= _minimal({s: readings[s] for s in members}, rules, enabled)
         # each two readings' own difference too: a rule that explains one pair may hide
         # another's ("punctuation" drops the dash round which 1856 "— always" and 1867
         # "—always" differ in spacing: the two are explained by "whitespace" alone)
-        if len(group) < 3:
+        if len(members) < 3:
             continue  # two readings: their pair is the group
-        distinct = list({_as_written(readings[s], rules): s for s in group}.values())
+        distinct = list({_as_written(readings[s], rules): s for s in members}.values())
         if len(distinct) < 3:
             continue
         for i, a in enumerate(distinct):

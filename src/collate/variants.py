@@ -63,15 +63,17 @@ def _variant(
 ) -> Variant:
     readings: dict[str, Reading] = {}
     parts: dict[str, tuple[list[Token], list[str]]] = {}
+    exact = not rules.whitespace
     for s in sigla:
         p = by_siglum[s]
         indices = unit.tokens[s]
         parts[s] = ([p.tokens[i] for i in indices], [p.roles[i] for i in indices])
-        readings[s] = reading(p, indices, unit.after[s], starts[s], exact=not rules.whitespace)
-    classes, substantive, groups = classify(dict(parts), rules, orthography)
+        readings[s] = reading(p, indices, unit.after[s], starts[s], exact=exact)
+    classes, substantive, groups = classify(parts, rules, orthography)
     base_text = readings[base].text
     others = [readings[s].text for s in sigla if s != base]
-    differing = [t for t in others if collapse(t) != collapse(base_text)]
+    base_collapsed = collapse(base_text)
+    differing = [t for t in others if collapse(t) != base_collapsed]
     if not base_text:
         kind = "addition"
     elif differing and all(t == "" for t in differing):
