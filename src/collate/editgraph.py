@@ -58,9 +58,14 @@ def align(keys: Mapping[str, Sequence[str]]) -> Columns | None:
     present = [(s, seq) for s, seq in keys.items() if seq]
     if not present:
         return []
-    vertex_key: list[str] = ["", ""]
-    successors: list[set[int]] = [set(), set()]
-    paths: list[list[int]] = []  # the vertex of each token, per witness
+    # the first witness is a chain: vertex 2 + j for its token j, START before it and END after;
+    # each vertex's rank is its place in the chain
+    first = present[0][1]
+    n = len(first)
+    vertex_key: list[str] = ["", "", *first]
+    successors: list[set[int]] = [{2}, set(), *({v} for v in range(3, n + 2)), {END}]
+    paths: list[list[int]] = [list(range(2, n + 2))]  # the vertex of each token, per witness
+    rank = [0, n + 1, *range(1, n + 1)]
 
     def merge(seq: Sequence[str], aligned: dict[int, int]) -> None:
         path: list[int] = []
@@ -77,10 +82,8 @@ def align(keys: Mapping[str, Sequence[str]]) -> Columns | None:
         successors[last].add(END)
         paths.append(path)
 
-    merge(present[0][1], {})
     index: _TokenIndex | None = None
     for k, (_, seq) in enumerate(present[1:], start=1):
-        rank = _ranks(successors)
 
         def cube(k: int = k, rank: list[int] = rank) -> dict[tuple[int, int], int] | None:
             nonlocal index
@@ -92,7 +95,7 @@ def align(keys: Mapping[str, Sequence[str]]) -> Columns | None:
         if aligned is None:
             return None
         merge(seq, aligned)
-    rank = _ranks(successors)
+        rank = _ranks(successors)
     columns: Columns = [{} for _ in range(rank[END] - 1)]
     for (siglum, _), path in zip(present, paths, strict=True):
         for j, vertex in enumerate(path):
