@@ -320,6 +320,30 @@ def test_a_changed_program_is_a_changed_input(tmp_path: Path) -> None:
         assert code(str(package)) != digest, code
 
 
+def test_the_code_stamp_lists_what_os_walk_lists(tmp_path: Path) -> None:
+    """A synthetic package tree: sources, CSS and JS in every folder; not bytecode, not
+    __pycache__, not other files, and a linked folder not followed (as os.walk does)."""
+    import os
+
+    from collate.control import _code_files
+
+    for name in ("a.py", "b/c.css", "b/d/e.js", "b/__pycache__/f.py", "__pycache__/g.py", "h/i.py", "b/j.txt",
+                 "b/d/k.pyc"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("", encoding="utf-8")
+    (tmp_path / "b" / "linked").symlink_to(tmp_path / "h", target_is_directory=True)
+    (tmp_path / "b" / "linked.py").symlink_to(tmp_path / "a.py")
+    walked = []
+    for folder, subfolders, files in os.walk(tmp_path):
+        subfolders[:] = [d for d in subfolders if d != "__pycache__"]
+        inside = os.path.relpath(folder, tmp_path).replace(os.sep, "/")
+        walked += [(name if inside == "." else f"{inside}/{name}", os.path.join(folder, name))
+                   for name in files if name.endswith((".py", ".css", ".js"))]
+    assert _code_files(str(tmp_path)) == sorted(walked)
+    assert [shown for shown, _ in _code_files(str(tmp_path))] == ["a.py", "b/c.css", "b/d/e.js", "b/linked.py",
+                                                                   "h/i.py"]
+
+
 def test_conserve_gives_back_a_whole_answer_and_mends_the_rest() -> None:
     """Synthetic columns. An answer with every segment once, in order, and no empty column is the
     answer (the fast path); a dropped, repeated or unknown entry, an empty column, a missing end

@@ -424,13 +424,30 @@ class _Cache:
 
 
 def _code_files(package: str) -> list[tuple[str, str]]:
-    """collate's own source files (code, CSS, JS), not bytecode: (path relative to the package, with "/", path)."""
-    found = []  # os.walk: a third of rglob's time
-    for folder, subfolders, files in os.walk(package):
-        subfolders[:] = [d for d in subfolders if d != "__pycache__"]
-        inside = os.path.relpath(folder, package).replace(os.sep, "/")
-        found += [(name if inside == "." else f"{inside}/{name}", os.path.join(folder, name))
-                  for name in files if name.endswith((".py", ".css", ".js"))]
+    """collate's own source files (code, CSS, JS), not bytecode: (path relative to the package, with "/", path).
+
+    What ``os.walk`` lists (a link to a folder is not followed; a folder that cannot be read
+    is passed over), walked by ``os.scandir`` itself: os.walk's work for each folder and
+    ``os.path.relpath`` were most of a run's ~1.5M instructions of code stamp.
+    """
+    found: list[tuple[str, str]] = []
+    folders = [(package, "")]
+    while folders:
+        folder, inside = folders.pop()
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    try:
+                        is_dir = entry.is_dir()
+                    except OSError:
+                        is_dir = False
+                    if not is_dir:
+                        if entry.name.endswith((".py", ".css", ".js")):
+                            found.append((inside + entry.name, entry.path))
+                    elif entry.name != "__pycache__" and not os.path.islink(entry.path):
+                        folders.append((entry.path, f"{inside}{entry.name}/"))
+        except OSError:
+            continue
     return sorted(found)
 
 
