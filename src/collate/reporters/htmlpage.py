@@ -74,8 +74,18 @@ def _s(n: int) -> str:
 
 def document(title: str, body_class: str, body: str, *, csp: str, css: str, review_css: str | None = None) -> str:
     """The page around ``body``: our CSP, our CSS inlined, nothing loaded from anywhere."""
+    return "".join(_document(title, body_class, [body], csp=csp, css=css, review_css=review_css))
+
+
+def _document(title: str, body_class: str, body: list[str], *, csp: str, css: str, review_css: str | None) -> list[str]:
+    """:func:`document` in pieces, ``body`` too, for the caller to join once.
+
+    A set's page is ~200,000 characters: made whole at each level (the apparatus, the body,
+    the document) it was three strings of that size more, each fresh memory (~250 page
+    faults, ~0.7 ms of a run).
+    """
     review_style = f"<style>{review_css}</style>\n" if review_css is not None else ""
-    return f"""<!DOCTYPE html>
+    head = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -88,9 +98,8 @@ def document(title: str, body_class: str, body: str, *, csp: str, css: str, revi
 {review_style}</head>
 <body class="{body_class}">
 <a class="skip" href="#main">Skip to the content</a>
-{body}</body>
-</html>
 """
+    return [head, *body, "</body>\n</html>\n"]
 
 
 # --------------------------------------------------------------------------- a set's page
@@ -99,23 +108,29 @@ def document(title: str, body_class: str, body: str, *, csp: str, css: str, revi
 def set_document(page: SetPage, review: ReviewControls | None, *, csp: str, css: str, script: str) -> str:
     """One set's whole page; ``review`` adds the decision controls (its script and CSS filled in)."""
     body_class = "set long" if len(page.entries) > LONG else "set"
-    return document(f"{escape(page.title)} — collation", body_class, set_body(page, review, script),
-                    csp=csp, css=css, review_css=review.css if review else None)
+    return "".join(_document(f"{escape(page.title)} — collation", body_class, set_body(page, review, script),
+                             csp=csp, css=css, review_css=review.css if review else None))
 
 
-def set_body(page: SetPage, review: ReviewControls | None, script: str) -> str:
-    """The parts in the order the page shows them; a set without variants has no controls, apparatus or script."""
+def set_body(page: SetPage, review: ReviewControls | None, script: str) -> list[str]:
+    """The parts in the order the page shows them; a set without variants has no controls, apparatus or script.
+
+    In pieces, the apparatus's entries among them, joined once with the whole page.
+    """
     controls = controls_panel(page, review) if page.entries else ""
-    apparatus_section = apparatus(page, review) if page.entries else ""
-    return f"""{set_head(page)}<div class="layout">
+    return [
+        f"""{set_head(page)}<div class="layout">
 {controls}<main id="main">
 {witnesses(page)}
 {base_text(page)}
-{apparatus_section}
+""",
+        *(apparatus(page, review) if page.entries else ()),
+        f"""
 {errata(page.errata)}
 {stale(page.stale)}</main>
 </div>
-{scripts(page, review, script) if page.entries else ""}"""
+{scripts(page, review, script) if page.entries else ""}""",
+    ]
 
 
 def set_head(page: SetPage) -> str:
@@ -278,17 +293,20 @@ def _kind_word(e: VariantEntry) -> str:
     return "substantive" if e.substantive else "accidental"
 
 
-def apparatus(page: SetPage, review: ReviewControls | None) -> str:
-    """Every variant: its apparatus line, what it is, its note, and every witness's reading."""
-    return f"""<section id="apparatus" aria-labelledby="apparatus-h">
+def apparatus(page: SetPage, review: ReviewControls | None) -> list[str]:
+    """Every variant: its apparatus line, what it is, its note, and every witness's reading (in pieces)."""
+    return [
+        """<section id="apparatus" aria-labelledby="apparatus-h">
   <h2 id="apparatus-h">Apparatus</h2>
   <p class="hint">line lemma] reading SIGLA; reading SIGLA — <del>struck</del> characters are the base's, \
 <ins>marked</ins> characters the witness's own.</p>
   <ol class="entries">
-{"".join(apparatus_entry(e, page.base, review) for e in page.entries)}\
-  </ol>
+""",
+        *(apparatus_entry(e, page.base, review) for e in page.entries),
+        """  </ol>
 </section>
-"""
+""",
+    ]
 
 
 def apparatus_entry(e: VariantEntry, base: str, review: ReviewControls | None) -> str:
