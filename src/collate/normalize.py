@@ -548,14 +548,17 @@ def prepare(witness: Witness, rules: Rules) -> Prepared:
             token = tokens[i]
             key = form(token.text, token.kind, rules, aligned)
             end = i + 1
-            while True:
+            # most words: a space follows, and nothing joins a word to what comes after a space (a
+            # line-end hyphen, role "hyph", is written straight after its word: assign_roles; no mark
+            # inside a word has a space before it: _past_marks), so the word is one token
+            while not tokens[end - 1].space:
                 # join a word broken at a line end: recog-\nnize
                 if end + 1 < n and roles[end] == "hyph":
                     key += form(tokens[end + 1].text, tokens[end + 1].kind, rules, aligned)
                     end += 2
                     continue
-                if tokens[end - 1].space or not marks_inside:
-                    break  # most words: a space follows, so no mark is written inside (_past_marks)
+                if not marks_inside:
+                    break
                 # a mark inside a word does not split it: "wo^rd"; nor, in an OCR set,
                 # a punctuation mark misread inside one: "wo»rd"
                 after = _past_marks(tokens, roles, end, inside)
