@@ -35,9 +35,10 @@ def _windows(monkeypatch: pytest.MonkeyPatch, folder: Path) -> list[dict[str, li
     seen: list[dict[str, list[str]]] = []
     real = align_module.align_window
 
-    def spy(keys: dict[str, list[str]], max_cells: float | None = None) -> list[dict[str, int]]:
+    def spy(keys: dict[str, list[str]], max_cells: float | None = None,
+            repeats_at_most: int | None = None) -> list[dict[str, int]]:
         seen.append({s: list(k) for s, k in keys.items() if k})
-        return real(keys, max_cells)
+        return real(keys, max_cells, repeats_at_most)
 
     monkeypatch.setattr(anchored, "align_window", spy)
     collate_paths([folder], Config())

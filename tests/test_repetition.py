@@ -32,6 +32,23 @@ def _conserved(collation: Collation) -> None:
         assert [t.index for cell in row if cell for t in cell] == list(range(w.tokens))
 
 
+def test_the_repetition_of_some_witnesses_is_at_most_that_of_all() -> None:
+    """Synthetic windows, random, runs of one key among them: what the anchored engine counted for a
+    window bounds the count of the distinct readings it gives CollateX (align_window's repeats_at_most)."""
+    import random
+
+    rng = random.Random(5)
+    for _ in range(2000):
+        keys = {}
+        for s in "ABCDE"[: rng.randrange(1, 6)]:
+            seq: list[str] = []
+            while len(seq) < rng.randrange(30):
+                seq += [rng.choice("abcd")] * rng.choice([1, 1, 1, 2, 3, 6])
+            keys[s] = seq
+        some = {s: k for s, k in keys.items() if rng.random() < 0.6}
+        assert repetition(some) <= repetition(keys)
+
+
 def test_repetition_counts_what_collatex_enumerates() -> None:
     assert repetition({"A": ["a", "b", "c"], "B": ["a", "b", "d"]}) == 2  # a and b, each once in each
     assert repetition({"A": ["the"] * 5000, "B": ["the", "letter"]}) == 5001 * 5000 // 2

@@ -88,11 +88,19 @@ def repetition(keys: Mapping[str, Sequence[str]]) -> int:
     return cost
 
 
-def too_costly(keys: Mapping[str, Sequence[str]], max_cells: float | None = None) -> str | None:
+def too_costly(keys: Mapping[str, Sequence[str]], max_cells: float | None = None,
+               repeats_at_most: int | None = None) -> str | None:
     """Why CollateX should not be given these witnesses, or None: cells (over ``max_cells``,
-    default COLLATEX_LIMIT) or repetition over the limit."""
+    default COLLATEX_LIMIT) or repetition over the limit.
+
+    ``repeats_at_most``: what the caller knows of the keys' repetition, an upper bound (the
+    anchored engine counted it for the window these readings come from); within the limit,
+    it is not counted again.
+    """
     if collatex_cells(keys) > (COLLATEX_LIMIT if max_cells is None else max_cells):
         return "too long for CollateX"
+    if repeats_at_most is not None and repeats_at_most <= REPEAT_LIMIT:
+        return None
     if repetition(keys) > REPEAT_LIMIT:
         return "too repetitive for CollateX"
     return None
@@ -248,16 +256,18 @@ def align_collatex(keys: Mapping[str, Sequence[str]], max_cells: float | None = 
     return _collatex_table(present)
 
 
-def align_window(keys: Mapping[str, Sequence[str]], max_cells: float | None = None) -> Columns:
+def align_window(keys: Mapping[str, Sequence[str]], max_cells: float | None = None,
+                 repeats_at_most: int | None = None) -> Columns:
     """What :func:`align_collatex` gives, from :mod:`collate.editgraph` (the same aligner, ~20 times faster).
 
     CollateX itself is asked only where the re-implementation answers None
-    (where CollateX would fail: see :func:`collate.editgraph.align`).
+    (where CollateX would fail: see :func:`collate.editgraph.align`). ``repeats_at_most``:
+    as :func:`too_costly` takes it.
     """
     present = {s: k for s, k in keys.items() if k}
     if len(present) < 2:
         return [{s: i} for s, k in present.items() for i in range(len(k))]
-    why = too_costly(present, max_cells)
+    why = too_costly(present, max_cells, repeats_at_most)
     if why:
         return align_collatex(present, max_cells)  # the same warning and fallback
     ordered = dict(sorted(present.items()))

@@ -84,9 +84,11 @@ class _Job:
     keys: dict[str, list[str]]
     offsets: dict[str, int]
     cost: int
+    #: the window's repetition (align.repetition), counted to decide whether to cut it
+    repeats: int
 
-    def __init__(self, keys: dict[str, list[str]], offsets: dict[str, int], cost: int) -> None:
-        self.__dict__.update(keys=keys, offsets=offsets, cost=cost)
+    def __init__(self, keys: dict[str, list[str]], offsets: dict[str, int], cost: int, repeats: int) -> None:
+        self.__dict__.update(keys=keys, offsets=offsets, cost=cost, repeats=repeats)
 
 
 def align_anchored(keys: Mapping[str, Sequence[str]]) -> Columns:
@@ -124,9 +126,10 @@ def _align_window(
     if not anchors and cost > BUDGET:
         anchors = _anchors(window, shared_by_all=False)
     if not anchors:
-        run = _shared_run(window) if repetition(window) > REPEAT_BUDGET else None
+        repeats = repetition(window)
+        run = _shared_run(window) if repeats > REPEAT_BUDGET else None
         if run is None:
-            out.append(_Job(window, {s: offsets[s] for s in present}, cost))
+            out.append(_Job(window, {s: offsets[s] for s in present}, cost, repeats))
             return
         _cut_at_run(window, {s: offsets[s] for s in present}, run, out)
         return
@@ -193,7 +196,7 @@ def _run(jobs: list[_Job]) -> list[Columns]:
     """The edit-graph aligner on every window, in as many processes as pay (rarely: a long book)."""
     workers = _workers(jobs)
     if workers < 2:
-        return [_collatex(job.keys, job.offsets) for job in jobs]
+        return [_collatex(job.keys, job.offsets, job.repeats) for job in jobs]
     batches: list[list[int]] = [[] for _ in range(workers)]
     loads = [0] * workers
     for n in sorted(range(len(jobs)), key=lambda n: -jobs[n].cost):  # biggest first, to the least loaded
@@ -202,14 +205,15 @@ def _run(jobs: list[_Job]) -> list[Columns]:
         loads[least] += jobs[n].cost + CALL_COST
     results: dict[int, Columns] = {}
     with process_pool(workers) as pool:
-        futures = [pool.submit(_batch, [(jobs[n].keys, jobs[n].offsets) for n in batch]) for batch in batches]
+        futures = [pool.submit(_batch, [(jobs[n].keys, jobs[n].offsets, jobs[n].repeats) for n in batch])
+                   for batch in batches]
         for batch, future in zip(batches, futures, strict=True):
             results.update(zip(batch, future.result(), strict=True))
     return [results[n] for n in range(len(jobs))]
 
 
-def _batch(windows: list[tuple[dict[str, list[str]], dict[str, int]]]) -> list[Columns]:
-    return [_collatex(keys, offsets) for keys, offsets in windows]
+def _batch(windows: list[tuple[dict[str, list[str]], dict[str, int], int]]) -> list[Columns]:
+    return [_collatex(keys, offsets, repeats) for keys, offsets, repeats in windows]
 
 
 def _workers(jobs: list[_Job]) -> int:
@@ -244,18 +248,22 @@ def _cost(keys: dict[str, list[str]]) -> int:
     return cells
 
 
-def _collatex(keys: dict[str, list[str]], offsets: dict[str, int]) -> Columns:
+def _collatex(keys: dict[str, list[str]], offsets: dict[str, int], repeats: int) -> Columns:
     """CollateX on one window, each distinct reading given once.
 
     Witnesses that read the same in a window (1869 and 1872 mostly do) are
     aligned as one: CollateX adds witnesses one by one to its graph, and a
     witness identical to one already there matches it token for token, so
     this changes nothing but the time, which grows with the number of witnesses.
+    ``repeats``, the window's repetition, bounds the distinct readings' (some of
+    its witnesses: no key counted more often, no run paired with more runs), so
+    align_window need not count theirs where it is within its limit.
     """
     holders = _distinct(keys)
     group_of = {group[0]: group for group in holders.values()}  # the witness aligned -> all that read so
     out: Columns = []
-    for column in align_window({group[0]: list(reading) for reading, group in holders.items()}, WINDOW_LIMIT):
+    readings = {group[0]: list(reading) for reading, group in holders.items()}
+    for column in align_window(readings, WINDOW_LIMIT, repeats):
         cell: dict[str, int] = {}
         for first, i in column.items():
             for s in group_of[first]:
