@@ -150,7 +150,7 @@ def _columns(starts: dict[str, int], length: int) -> Iterator[dict[str, int]]:
     Each column a dict of the sigla in ``starts``' order, made in C (a dict comprehension
     each column was ~2M instructions of a 3 x 1,000-word run: a call per column).
     """
-    return map(dict, map(zip, repeat(tuple(starts)), zip(*(range(b, b + length) for b in starts.values()))))
+    return map(dict, map(zip, repeat(tuple(starts)), zip(*(range(b, b + length) for b in starts.values()), strict=True)))
 
 
 def _shared_run(keys: dict[str, list[str]]) -> dict[str, tuple[int, int]] | None:
