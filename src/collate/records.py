@@ -28,7 +28,9 @@ A record without slots may set its fields in one call, ``self.__dict__.update(a=
 the hundred a page (:mod:`collate.reporters.html`), do, and so do the records of
 :mod:`collate.apparatus`, :mod:`collate.control`, :mod:`collate.transpose`,
 :mod:`collate.anchored`, :mod:`collate.check` and :mod:`collate.model`'s unslotted ones (a slotted
-record has no ``__dict__``: it sets each field with ``object.__setattr__``). :func:`as_dict` gives a record's fields and values as a named tuple's
+record has no ``__dict__``: it sets each field with ``object.__setattr__``). It passes by any
+descriptor the class defines under a field's name (a property, say), as ``object.__setattr__``
+would not: none of these records has one, and one that gets one must set that field itself. :func:`as_dict` gives a record's fields and values as a named tuple's
 ``_asdict`` does, without :func:`dataclasses.asdict`'s deep copy.
 
 ``tests/test_records.py`` builds, for every record class, the dataclass ``dataclasses.dataclass``
