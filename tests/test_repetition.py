@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from collate import anchored
-from collate.align import align_collatex, repetition
+from collate.align import align_collatex, repetition, too_costly
 from collate.engines import align
 from collate.model import Collation
 from collate.notices import caught
@@ -47,6 +47,11 @@ def test_the_repetition_of_some_witnesses_is_at_most_that_of_all() -> None:
             keys[s] = seq
         some = {s: k for s, k in keys.items() if rng.random() < 0.6}
         assert repetition(some) <= repetition(keys)
+        assert too_costly(some, None, repetition(keys)) == too_costly(some)
+    # a bound over the limit is no verdict: the readings are counted again
+    ditto = {"A": ["do"] * 150, "B": ["do"] * 149}
+    assert too_costly(ditto, None, 10**9) == too_costly(ditto) == "too repetitive for CollateX"
+    assert too_costly({"A": ["a", "b"], "B": ["a"]}, None, 10**9) is None
 
 
 def test_repetition_counts_what_collatex_enumerates() -> None:

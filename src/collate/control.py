@@ -444,7 +444,7 @@ def _code_files(package: str) -> list[tuple[str, str]]:
                     if not is_dir:
                         if entry.name.endswith((".py", ".css", ".js")):
                             found.append((inside + entry.name, entry.path))
-                    elif entry.name != "__pycache__" and not os.path.islink(entry.path):
+                    elif entry.name != "__pycache__" and not entry.is_symlink():
                         folders.append((entry.path, f"{inside}{entry.name}/"))
         except OSError:
             continue

@@ -274,7 +274,7 @@ def numeral_value(text: str, rules: Rules) -> str | None:
     # an ordinal in digits begins with no letter and ends as the pattern's endings do. Not gated on
     # str.isdigit: Python's Unicode tables can be older than regex's \d (Kawi's digits are \d, not
     # isdigit, in Python 3.11); a digit of any table is no letter in an older one
-    if not folded[:1].isalpha() and folded.endswith(("st", "nd", "rd", "th", "d")):
+    if not folded[:1].isalpha() and folded.endswith(("st", "th", "d")):
         match = _ordinal_digits().match(folded)
         if match:
             return match.group(1)
@@ -350,7 +350,7 @@ def as_written(tokens: Sequence[Token], exact: bool) -> str:
 
     What the loop there gives when no class applies (no token left out or joined, each
     word as written), in one join: this is every place of an alignment's walk
-    (:func:`collate.positions.texts_at`) and every reading's text as written.
+    (:func:`collate.units._places`) and every reading's text as written.
     """
     if exact:  # whitespace = false: layout is text, the space after the last token too
         return "".join([t.text + t.space for t in tokens])

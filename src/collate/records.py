@@ -10,7 +10,7 @@ are compiled once into its ``.pyc``, and a class statement costs what its body d
 
 So a record class writes its own ``__init__`` (its signature is what people and
 ``inspect.signature`` read, and the fields are set as a frozen dataclass sets them,
-``object.__setattr__``), and :func:`record` gives it the rest, reading only the class's
+``object.__setattr__``, or in one ``self.__dict__.update`` where the class has no slots), and :func:`record` gives it the rest, reading only the class's
 annotations and the ``field()`` options written in its body: the functions below, written
 once for every class, each reading the class's :class:`_Layout`. They behave as the
 generated ones do: the same ``repr``, ``==`` (a tuple of the compared fields, against an

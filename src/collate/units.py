@@ -10,6 +10,7 @@ around a long stretch only some witnesses have.
 from __future__ import annotations
 
 from dataclasses import field
+from itertools import chain
 
 import regex
 from rapidfuzz import fuzz
@@ -64,6 +65,7 @@ PARAGRAPH = regex.compile(r"\n[^\S\n]*\n")
 #: a position that holds tokens: its index, is it a column, each witness's token indices there (None
 #: for none) and text there (in the order of the sigla), and do the texts agree
 Place = tuple[int, bool, list[list[int] | None], list[str], bool]
+_AGREEING: Place = (-1, False, [], [], True)  # a place where all agree: what ends a run of places
 
 
 def runs(
@@ -331,7 +333,7 @@ def _long_one_sided(places: list[Place]) -> dict[int, int]:
     run: list[int] = []
     sizes: list[int] = []  # each witness's tokens in the run, in the order of the sigla
     number = 0
-    for index, is_column, cells, _, agree in places:
+    for index, is_column, cells, _, agree in chain(places, (_AGREEING,)):  # a last run closed there
         if agree or (is_column and all(cells)):
             if run:
                 if max(sizes) >= LONG_ALONE:
@@ -345,9 +347,6 @@ def _long_one_sided(places: list[Place]) -> dict[int, int]:
         for k, indices in enumerate(cells):
             if indices:
                 sizes[k] += len(indices)
-    if run and max(sizes) >= LONG_ALONE:
-        number += 1
-        out.update(dict.fromkeys(run, number))
     return out
 
 
